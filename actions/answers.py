@@ -1,0 +1,72 @@
+"""Answering a question from the knowledge base, or asking which article is meant."""
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.shared import replies
+
+MAX_CANDIDATES = 3
+# A candidate is offered only when it has at least this share of the best candidate's confidence.
+CANDIDATE_SHARE = 0.2
+
+
+class ActionAnswer(Action):
+    """The top intent is an article id: answer with that article."""
+
+    def name(self) -> Text:
+        return "action_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
+        intent = tracker.latest_message.get("intent", {})
+        row = replies().article(intent.get("name"))
+        if row is None:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        dispatcher.utter_message(**replies().full_answer(row, intent.get("confidence", 0.0)))
+        return [SlotSet("article", row.id)]
+
+
+class ActionClarify(Action):
+    """Rasa's ask-affirmation step (after nlu_fallback), in Dutch and with a button per likely article."""
+
+    def name(self) -> Text:
+        return "action_default_ask_affirmation"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
+        ranking = [item for item in tracker.latest_message.get("intent_ranking", []) if item["name"] != "nlu_fallback"]
+        titles = replies().store.titles()
+        if not ranking or ranking[0]["name"] not in titles:
+            not_an_article = ranking and ranking[0]["name"] == "out_of_scope"
+            dispatcher.utter_message(response="utter_out_of_scope" if not_an_article else "utter_default")
+            return []
+        floor = ranking[0]["confidence"] * CANDIDATE_SHARE
+        candidates = [item["name"] for item in ranking if item["name"] in titles and item["confidence"] >= floor]
+        candidates = candidates[:MAX_CANDIDATES]
+        dispatcher.utter_message(
+            text="Ik weet niet zeker wat je bedoelt. Gaat je vraag over een van deze onderwerpen?",
+            buttons=replies().article_buttons(candidates) + [{"title": "Geen van deze", "payload": "/none_of_these"}],
+            json_message={"type": "clarify", "candidates": candidates},
+        )
+        return []
+
+
+class ActionShowDomain(Action):
+    """A domain button from the greeting: list that domain's articles as buttons."""
+
+    def name(self) -> Text:
+        return "action_show_domain"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
+        chosen = tracker.get_slot("domain")
+        ids = replies().store.ids_in_domain(chosen) if chosen else []
+        if not ids:
+            dispatcher.utter_message(response="utter_capabilities")
+            return []
+        dispatcher.utter_message(
+            text="Over welk onderwerp gaat je vraag?",
+            buttons=replies().article_buttons(ids),
+            json_message={"type": "smalltalk"},
+        )
+        return []

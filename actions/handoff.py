@@ -1,0 +1,23 @@
+"""Referring the clerk to a colleague or specialist for the audience of the last article."""
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.shared import last_article, replies
+from bot.contacts import describe
+
+
+class ActionHandoff(Action):
+    def name(self) -> Text:
+        return "action_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
+        row = last_article(tracker)
+        contact = replies().contact(row.audience if row else "algemeen")
+        about = f" over '{row.title}'" if row else ""
+        dispatcher.utter_message(
+            text=f"Voor overleg met een collega{about} kun je terecht bij {describe(contact)}.",
+            json_message={"type": "handoff", "contact": contact},
+        )
+        return []

@@ -1,0 +1,1 @@
+"""Baliegids: the project's own Python package (knowledge store, configuration, launcher)."""

@@ -1,0 +1,187 @@
+"""Knowledge articles: the YAML format of knowledge/<id>.yml and its validation."""
+import datetime
+import re
+from pathlib import Path
+from typing import Iterable, List, Optional
+
+import yaml
+from pydantic import BaseModel, Extra, HttpUrl, ValidationError, constr, root_validator, validator
+
+from bot import settings
+
+REFERENCE = re.compile(r"\[([a-z0-9][a-z0-9._-]*)\]")
+AUDIENCES = {"burgerzaken", "werk_inkomen", "wonen", "kvk", "onderwijs", "jeugd", "wmo", "algemeen"}
+DOMAINS = {"burgerzaken", "werk_inkomen", "wonen", "kvk", "kinderen", "algemeen"}
+Text = constr(strip_whitespace=True, min_length=1)
+Key = constr(regex=r"^[a-z0-9][a-z0-9._-]*$")
+
+
+class KnowledgeError(Exception):
+    """A malformed article; the message names the file and the field."""
+
+
+class LegalBasis(BaseModel, extra=Extra.forbid):
+    key: Key
+    law: Text
+    article: Text
+    version_date: datetime.date
+    url: HttpUrl
+
+    @property
+    def title(self) -> str:
+        return f"{self.law}, {self.article} (versie {self.version_date.isoformat()})"
+
+
+class Source(BaseModel, extra=Extra.forbid):
+    key: Key
+    title: Text
+    url: Optional[HttpUrl]
+    seed: Optional[Text] = None
+    lines: Optional[constr(regex=r"^\d+(-\d+)?$")] = None
+
+    @root_validator(skip_on_failure=True)
+    def seed_needs_lines(cls, values):
+        if values.get("url") is None and not (values.get("seed") and values.get("lines")):
+            raise ValueError("zonder url zijn 'seed' en 'lines' verplicht (seed-document met regelnummers)")
+        return values
+
+
+class Article(BaseModel, extra=Extra.forbid):
+    id: Key
+    title: Text
+    audience: Text
+    domain: Text
+    short_answer: Text
+    answer: Text
+    steps: List[Text]
+    caveats: List[Text]
+    escalation: Text
+    legal_basis: List[LegalBasis]
+    sources: List[Source]
+    related: List[Key]
+    last_verified: datetime.date
+
+    @validator("audience")
+    def known_audience(cls, value):
+        if value not in AUDIENCES:
+            raise ValueError(f"onbekende doelgroep; kies uit {', '.join(sorted(AUDIENCES))}")
+        return value
+
+    @validator("domain")
+    def known_domain(cls, value):
+        if value not in DOMAINS:
+            raise ValueError(f"onbekend domein; kies uit {', '.join(sorted(DOMAINS))}")
+        return value
+
+    @validator("steps")
+    def has_steps(cls, value):
+        if not value:
+            raise ValueError("minstens één stap nodig")
+        return value
+
+    @validator("legal_basis")
+    def has_legal_basis(cls, value):
+        if not value:
+            raise ValueError("minstens één wetsartikel nodig")
+        return value
+
+    @validator("related")
+    def at_most_three(cls, value):
+        if len(value) > 3:
+            raise ValueError("hoogstens drie gerelateerde artikelen")
+        return value
+
+    @property
+    def paragraphs(self) -> List[str]:
+        return [part.strip() for part in self.answer.split("\n\n") if part.strip()]
+
+    def cited_units(self) -> Iterable[tuple]:
+        """Every unit of text that must cite a source, with the field it sits in."""
+        yield "short_answer", self.short_answer
+        for number, paragraph in enumerate(self.paragraphs):
+            yield f"answer (alinea {number + 1})", paragraph
+        for number, step in enumerate(self.steps):
+            yield f"steps.{number}", step
+        for number, caveat in enumerate(self.caveats):
+            yield f"caveats.{number}", caveat
+        yield "escalation", self.escalation
+
+    def all_sources(self) -> list:
+        return [*self.legal_basis, *self.sources]
+
+
+def _field_errors(error: ValidationError) -> str:
+    return "; ".join(
+        f"veld '{'.'.join(str(part) for part in item['loc'])}': {_dutch(item)}" for item in error.errors()
+    )
+
+
+def _dutch(item: dict) -> str:
+    messages = {
+        "value_error.missing": "ontbreekt",
+        "value_error.extra": "onbekend veld",
+        "value_error.date": "geen geldige datum (JJJJ-MM-DD)",
+        "value_error.url.scheme": "geen geldige URL (https://...)",
+        "value_error.any_str.min_length": "mag niet leeg zijn",
+        "type_error.list": "moet een lijst zijn",
+        "value_error.str.regex": "ongeldige waarde (alleen kleine letters, cijfers, '.', '_' en '-')",
+    }
+    return messages.get(item["type"], item["msg"])
+
+
+def check_article(article: Article, source_file: Path, known_ids: set, seeds_dir: Path) -> None:
+    """Checks what a single field cannot: references, ids, seed files."""
+    def fail(field: str, message: str):
+        raise KnowledgeError(f"{source_file}: veld '{field}': {message}")
+
+    if article.id != source_file.stem:
+        fail("id", f"'{article.id}' moet gelijk zijn aan de bestandsnaam '{source_file.stem}'")
+    keys = [source.key for source in article.all_sources()]
+    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    if duplicates:
+        fail("sources", f"sleutel dubbel gebruikt: {', '.join(duplicates)}")
+    used = set()
+    for field, text in article.cited_units():
+        cited = set(REFERENCE.findall(text))
+        if not cited:
+            fail(field, "noemt geen bron; verwijs met [sleutel] naar legal_basis of sources")
+        unknown = cited - set(keys)
+        if unknown:
+            fail(field, f"verwijst naar onbekende bron {', '.join(sorted(unknown))}")
+        used |= cited
+    unused = [key for key in keys if key not in used]
+    if unused:
+        fail("sources", f"bron niet gebruikt in de tekst: {', '.join(unused)}")
+    for position, related in enumerate(article.related):
+        if related == article.id or related not in known_ids:
+            fail(f"related.{position}", f"'{related}' is geen ander bestaand artikel")
+    if seeds_dir.is_dir():
+        for position, source in enumerate(article.sources):
+            if source.seed and not (seeds_dir / source.seed).is_file():
+                fail(f"sources.{position}.seed", f"seed-document '{source.seed}' bestaat niet in {seeds_dir}")
+
+
+def parse_article(source_file: Path) -> Article:
+    try:
+        raw = yaml.safe_load(source_file.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise KnowledgeError(f"{source_file}: geen geldige YAML: {error}") from error
+    if not isinstance(raw, dict):
+        raise KnowledgeError(f"{source_file}: het bestand moet een artikel (een YAML-object) bevatten")
+    try:
+        return Article(**raw)
+    except ValidationError as error:
+        raise KnowledgeError(f"{source_file}: {_field_errors(error)}") from error
+
+
+def load_articles(directory: Path = None, seeds_dir: Path = None) -> List[Article]:
+    """Reads and validates every article; the first malformed one raises KnowledgeError."""
+    directory = directory or settings.KNOWLEDGE_DIR
+    files = sorted(directory.glob("*.yml"))
+    if not files:
+        raise KnowledgeError(f"{directory}: geen artikelen gevonden (*.yml)")
+    articles = [(path, parse_article(path)) for path in files]
+    known_ids = {article.id for _, article in articles}
+    for path, article in articles:
+        check_article(article, path, known_ids, seeds_dir or settings.SEEDS_DIR)
+    return [article for _, article in articles]

@@ -1,0 +1,69 @@
+"""Whole conversations over the REST channel against the real Rasa and action servers."""
+import requests
+
+from bot.store import Store
+from tests.conftest import TOKEN
+
+HEADLINE_QUESTIONS = {
+    "brp_briefadres_opvang": "Mevrouw zit in de vrouwenopvang en wil een briefadres, mag ik dat weigeren?",
+    "kvk_adres_afschermen": "Een zzp'er in de opvang wil niet dat haar adres in het handelsregister van de KvK te zien is",
+    "wonen_urgentie_geen_binding": "mogen we regiobinding eisen voor een urgentieverklaring als ze uit de opvang komt?",
+}
+
+
+def test_the_three_headline_questions_get_their_articles(chat):
+    for article_id, question in HEADLINE_QUESTIONS.items():
+        reply = chat.ask(question)
+        assert (reply["type"], reply["article"]) == ("answer", article_id), reply["_text"][:300]
+        assert reply["sources"] and reply["last_verified"] and 0 < reply["confidence"] <= 1
+
+
+def test_greeting_says_what_baliegids_does_with_a_button_per_domain(chat):
+    messages = chat.send("goedemorgen")
+    assert messages[-1]["custom"]["type"] == "smalltalk"
+    titles = [button["title"] for message in messages for button in message.get("buttons", [])]
+    assert titles == ["Burgerzaken", "Werk & Inkomen", "Wonen", "KvK", "Kinderen"]
+
+
+def test_follow_ups_stay_with_the_last_article(chat):
+    assert chat.ask(HEADLINE_QUESTIONS["kvk_adres_afschermen"])["article"] == "kvk_adres_afschermen"
+    source = chat.ask("waar staat dat?")
+    assert (source["type"], source["article"]) == ("answer", "kvk_adres_afschermen")
+    assert "Handelsregisterbesluit" in source["_text"]
+    steps = chat.ask("wat moet ik doen?")
+    assert (steps["type"], steps["article"]) == ("answer", "kvk_adres_afschermen")
+
+
+def test_asking_for_a_specialist_hands_over_to_the_configured_contact(chat):
+    chat.ask(HEADLINE_QUESTIONS["brp_briefadres_opvang"])
+    reply = chat.ask("ik wil een specialist spreken")
+    assert reply["type"] == "handoff" and reply["contact"]["audience"] == "burgerzaken"
+
+
+def test_out_of_scope_is_declined_politely(chat):
+    reply = chat.ask("hoe vraag ik een nieuw paspoort aan?")
+    assert reply["type"] == "no_answer" and "niet" in reply["_text"]
+
+
+def test_choosing_a_button_gives_that_article(chat):
+    reply = chat.ask("/wonen_urgentie_voorwaarden")
+    assert (reply["type"], reply["article"]) == ("answer", "wonen_urgentie_voorwaarden")
+
+
+def test_thumbs_down_is_stored_for_the_trainer(chat, servers):
+    question = HEADLINE_QUESTIONS["wonen_urgentie_geen_binding"]
+    chat.ask(question)
+    reply = chat.ask("/feedback_down")
+    assert reply["type"] == "smalltalk"
+    stored = [row for row in Store(servers["app_db"]).feedback() if row.sender_id == chat.sender]
+    assert [(row.rating, row.article_id, row.question) for row in stored] == [
+        ("down", "wonen_urgentie_geen_binding", question)]
+
+
+def test_restart_answers_in_dutch(chat):
+    assert "opnieuw" in chat.ask("opnieuw beginnen")["_text"]
+
+
+def test_the_http_api_refuses_requests_without_the_token(servers):
+    assert requests.get(f"{servers['rasa']}/status", timeout=5).status_code == 401
+    assert requests.get(f"{servers['rasa']}/status?token={TOKEN}", timeout=5).status_code == 200
