@@ -1,4 +1,5 @@
 """Follow-up questions about the article the conversation is about ("waar staat dat?", "wat moet ik doen?")."""
+from abc import ABCMeta, abstractmethod
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -8,8 +9,8 @@ from actions.shared import last_article, replies
 from bot.render import RenderedArticle
 
 
-class FollowUp(Action):
-    """Replies with one part of the last article; without a last article, asks for the question first."""
+class FollowUp(Action, metaclass=ABCMeta):
+    """Replies with one part of the last article. Abstract, so the action server does not register it."""
 
     action_name = ""
     heading = ""
@@ -17,8 +18,9 @@ class FollowUp(Action):
     def name(self) -> Text:
         return self.action_name
 
+    @abstractmethod
     def part(self, rendered: RenderedArticle) -> str:
-        raise NotImplementedError
+        """The part of the article this follow-up shows."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
         row = last_article(tracker)

@@ -10,7 +10,8 @@ from bot import settings
 from bot.spacy_pipeline import describe, installed_meta
 
 
-def train(out_dir: Path = None) -> Path:
+def train(out_dir: Path = None, log=None) -> Path:
+    """Trains into `out_dir`; Rasa's output (with its progress bars) goes to `log`, a file, or else the terminal."""
     out_dir = out_dir or settings.MODEL_DIR
     meta = installed_meta()
     if meta is None:
@@ -22,6 +23,8 @@ def train(out_dir: Path = None) -> Path:
         [rasa, "train", "--fixed-model-name", settings.MODEL_NAME, "--out", str(out_dir), "--force"],
         cwd=settings.ROOT,
         check=True,
+        stdout=log,
+        stderr=log,
     )
     seconds = time.monotonic() - started
     record = {"spacy_pipeline": describe(meta), "spacy_meta": meta, "training_seconds": round(seconds, 1)}

@@ -39,7 +39,15 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: float
 
 @pytest.fixture(scope="session")
 def model(tmp_path_factory) -> Path:
-    return train(tmp_path_factory.mktemp("model"))
+    """Trained once per session; BALIEGIDS_TEST_MODEL names an existing model instead (for quick local runs)."""
+    if os.environ.get("BALIEGIDS_TEST_MODEL"):
+        return Path(os.environ["BALIEGIDS_TEST_MODEL"])
+    directory = tmp_path_factory.mktemp("model")
+    with (directory / "train.log").open("w") as log:
+        try:
+            return train(directory, log=log)
+        except subprocess.CalledProcessError:
+            pytest.fail(f"training mislukt; zie {directory / 'train.log'}")
 
 
 @pytest.fixture(scope="session")
