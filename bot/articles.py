@@ -61,6 +61,15 @@ class Article(BaseModel, extra=Extra.forbid):
     related: List[Key]
     last_verified: datetime.date
 
+    @validator("short_answer", "answer", "escalation")
+    def one_line_per_paragraph(cls, value):
+        """YAML block text keeps its line wraps; a reply should not (chat windows wrap themselves)."""
+        return "\n\n".join(" ".join(part.split()) for part in value.split("\n\n") if part.strip())
+
+    @validator("steps", "caveats", each_item=True)
+    def one_line_per_item(cls, value):
+        return " ".join(value.split())
+
     @validator("audience")
     def known_audience(cls, value):
         if value not in AUDIENCES:

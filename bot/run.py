@@ -63,6 +63,9 @@ def main() -> int:
     model = settings.MODEL_DIR / f"{settings.MODEL_NAME}.tar.gz"
     print(f"Kennisbank: {count} artikelen geladen in {settings.APP_DB}")
     print(f"spaCy-pipeline: {describe(installed_meta())}; model getraind met: {trained_with()}")
+    stopping = []  # set by Ctrl-C (SIGINT) or SIGTERM, also when the shell started us with SIGINT ignored
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signal_number, lambda *_: stopping.append(True))
     processes = {
         name: subprocess.Popen(command, cwd=settings.ROOT, env=child_environment())
         for name, command in commands(model, api_token()).items()
@@ -73,28 +76,23 @@ def main() -> int:
         flush=True,
     )
 
-    def stop(*_):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
+    while not stopping and all(process.poll() is None for process in processes.values()):
+        time.sleep(0.2)
     exit_code = 0
-    try:
-        while all(process.poll() is None for process in processes.values()):
-            time.sleep(0.5)
+    if stopping:
+        print("\nBaliegids stopt ...")
+    else:
         stopped = [name for name, process in processes.items() if process.poll() is not None]
         print(f"FOUT: {', '.join(stopped)} is gestopt; de rest wordt ook gestopt.", file=sys.stderr)
         exit_code = 1
-    except KeyboardInterrupt:
-        print("\nBaliegids stopt ...")
-    finally:
-        for process in processes.values():
-            if process.poll() is None:
-                process.terminate()
-        for process in processes.values():
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    for process in processes.values():
+        if process.poll() is None:
+            process.terminate()
+    for process in processes.values():
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
     return exit_code
 
 

@@ -15,7 +15,7 @@ CONTACTS_FILE = _path("BALIEGIDS_CONTACTS", ROOT / "contacts.yml")
 VAR_DIR = _path("BALIEGIDS_VAR_DIR", ROOT / "var")
 APP_DB = _path("BALIEGIDS_APP_DB", VAR_DIR / "baliegids.db")
 TRACKER_DB = _path("BALIEGIDS_TRACKER_DB", VAR_DIR / "conversations.db")
-SPACY_DIR = _path("BALIEGIDS_SPACY_DIR", VAR_DIR / "spacy" / "nl")
+SPACY_DIR = ROOT / "var" / "spacy" / "nl"  # fixed: config.yml's SpacyNLP loads it from this path
 MODEL_DIR = _path("BALIEGIDS_MODEL_DIR", ROOT / "models")
 MODEL_NAME = "baliegids"
 

@@ -67,3 +67,16 @@ def test_rasa_data_validate_finds_no_warnings():
         env={**os.environ, "SQLALCHEMY_SILENCE_UBER_WARNING": "1"},
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+
+
+def test_test_stories_pass_with_the_trained_model(model, tmp_path):
+    """tests/test_stories.yml: every flow (follow-ups, feedback, handover, out of scope, topic switch) as
+    `rasa test core` checks it, typed text included."""
+    rasa = str(Path(sys.executable).with_name("rasa"))
+    result = subprocess.run(
+        [rasa, "test", "core", "--model", str(model), "--stories", "tests/test_stories.yml",
+         "--fail-on-prediction-errors", "--out", str(tmp_path), "--no-plot"],
+        cwd=settings.ROOT, capture_output=True, text=True,
+        env={**os.environ, "SQLALCHEMY_SILENCE_UBER_WARNING": "1"},
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
