@@ -5,6 +5,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shared import replies
+from bot.redact import redact
 
 RATINGS = {"feedback_up": "up", "feedback_down": "down"}
 
@@ -18,7 +19,7 @@ def last_answer(events: List[Dict]) -> Optional[Dict]:
             if custom.get("type") == "answer":
                 answer = {"article_id": custom["article"], "answer": event.get("text")}
         elif answer is not None and event.get("event") == "user" and not (event.get("text") or "").startswith("/"):
-            return {**answer, "question": event.get("text")}
+            return {**answer, "question": redact(event.get("text"))[0]}
     return answer
 
 

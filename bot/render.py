@@ -10,9 +10,8 @@ class RenderedArticle:
 
     def __init__(self, row: ArticleRow):
         self.row = row
-        used = []
-        for text in [row.short_answer, row.answer, *row.steps, *row.caveats, row.escalation]:
-            used += [key for key in REFERENCE.findall(text) if key not in used]
+        texts = [row.short_answer, row.answer, *row.steps, *row.caveats, row.escalation]
+        used = list(dict.fromkeys(key for text in texts for key in REFERENCE.findall(text)))
         by_key = {source.key: source for source in row.sources}
         self.sources = [by_key[key] for key in used]
         self._numbers = {key: number for number, key in enumerate(used, start=1)}

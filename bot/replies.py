@@ -5,6 +5,12 @@ from bot.contacts import contact_for, describe, load_contacts
 from bot.render import RenderedArticle
 from bot.store import ArticleRow, Store
 
+# Articles with a decision aid (actions/decision_aids.py) offer it as a button.
+DECISION_AIDS = {
+    "brp_briefadres_opvang": {"title": "Keuzehulp: welke route?", "payload": "/start_briefadres_hulp"},
+    "wonen_urgentie_geen_binding": {"title": "Keuzehulp urgentie", "payload": "/start_urgentie_hulp"},
+    "kvk_adres_afschermen": {"title": "Keuzehulp afschermen", "payload": "/start_kvk_hulp"},
+}
 FEEDBACK_BUTTONS = [
     {"title": "👍", "payload": "/feedback_up"},
     {"title": "👎", "payload": "/feedback_down"},
@@ -35,7 +41,8 @@ class Replies:
         }
 
     def full_answer(self, row: ArticleRow, confidence: float) -> dict:
-        return self.answer(row, RenderedArticle(row).full(), confidence)
+        aid = [DECISION_AIDS[row.id]] if row.id in DECISION_AIDS else []
+        return self.answer(row, RenderedArticle(row).full(), confidence, aid + self.article_buttons(row.related))
 
     def contact(self, audience: str) -> dict:
         return contact_for(audience, self.contacts)

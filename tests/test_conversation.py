@@ -67,3 +67,16 @@ def test_restart_answers_in_dutch(chat):
 def test_the_http_api_refuses_requests_without_the_token(servers):
     assert requests.get(f"{servers['rasa']}/status", timeout=5).status_code == 401
     assert requests.get(f"{servers['rasa']}/status?token={TOKEN}", timeout=5).status_code == 200
+
+
+def test_client_data_typed_in_the_chat_is_not_stored(chat, servers):
+    question = ("mevrouw met bsn 111222333, tel 06-12345678, mail j.jansen@example.nl zit in de opvang en wil een "
+                "briefadres, mag ik dat weigeren?")
+    assert chat.ask(question)["article"] == "brp_briefadres_opvang"
+    chat.ask("/feedback_down")
+    stored = servers["tracker_db"].read_bytes()
+    assert b"[BSN]" in stored and b"[TELEFOON]" in stored and b"[E-MAIL]" in stored
+    for database in (servers["tracker_db"], servers["app_db"]):
+        content = database.read_bytes()
+        for secret in (b"111222333", b"06-12345678", b"j.jansen@example.nl"):
+            assert secret not in content, (database.name, secret)
