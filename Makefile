@@ -11,7 +11,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 TRAINING_INPUT := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null)
 
-.PHONY: run test train setup spacy validate clean
+.PHONY: run test train bench setup spacy validate clean
 
 run: setup $(MODEL)
 	$(PY) -m bot.run
@@ -20,6 +20,10 @@ test: setup
 	$(PY) -m pytest
 
 setup: $(INSTALLED) $(SPACY)
+
+# Accuracy against a baseline, latency, throughput, training and start-up time, memory -> BENCHMARKS.md.
+bench: setup
+	$(PY) -m benchmarks.bench $(BENCH_ARGS)
 
 train: setup $(MODEL)
 

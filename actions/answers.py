@@ -1,24 +1,24 @@
 """Answering a question from the knowledge base, or asking which article is meant."""
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.shared import replies
+from actions.shared import BaliegidsAction, replies
 
 MAX_CANDIDATES = 3
 # A candidate is offered only when it has at least this share of the best candidate's confidence.
 CANDIDATE_SHARE = 0.2
 
 
-class ActionAnswer(Action):
+class ActionAnswer(BaliegidsAction):
     """The top intent is an article id: answer with that article."""
 
     def name(self) -> Text:
         return "action_answer"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
         intent = tracker.latest_message.get("intent", {})
         row = replies().article(intent.get("name"))
         if row is None:
@@ -28,13 +28,13 @@ class ActionAnswer(Action):
         return [SlotSet("article", row.id)]
 
 
-class ActionClarify(Action):
+class ActionClarify(BaliegidsAction):
     """Rasa's ask-affirmation step (after nlu_fallback), in Dutch and with a button per likely article."""
 
     def name(self) -> Text:
         return "action_default_ask_affirmation"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
         ranking = [item for item in tracker.latest_message.get("intent_ranking", []) if item["name"] != "nlu_fallback"]
         titles = replies().store.titles()
         if not ranking or ranking[0]["name"] not in titles:
@@ -52,13 +52,13 @@ class ActionClarify(Action):
         return []
 
 
-class ActionShowDomain(Action):
+class ActionShowDomain(BaliegidsAction):
     """A domain button from the greeting: list that domain's articles as buttons."""
 
     def name(self) -> Text:
         return "action_show_domain"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
         chosen = tracker.get_slot("domain")
         ids = replies().store.ids_in_domain(chosen) if chosen else []
         if not ids:

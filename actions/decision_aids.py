@@ -6,11 +6,11 @@ Each form has a validation action (which answer fills the asked slot, which ques
 from abc import ABCMeta, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.shared import replies
+from actions.shared import BaliegidsAction, replies
 
 ANSWERS = {"affirm": "ja", "deny": "nee", "dont_know": "onbekend"}
 ANSWER_BUTTONS = [
@@ -23,7 +23,7 @@ ANSWER_BUTTONS = [
 
 # --- questions ---------------------------------------------------------------------------------------------------
 
-class AskQuestion(Action, metaclass=ABCMeta):
+class AskQuestion(BaliegidsAction):
     """Asks one form question with ja / nee / weet ik niet / stop buttons."""
 
     slot = ""
@@ -36,7 +36,7 @@ class AskQuestion(Action, metaclass=ABCMeta):
     def name(self) -> Text:
         return f"action_ask_{self.slot}"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(text=self.question, buttons=ANSWER_BUTTONS, json_message={"type": "smalltalk"})
         return []
 
@@ -150,7 +150,7 @@ class ValidateKvkForm(DecisionAidValidation):
 
 # --- outcomes ----------------------------------------------------------------------------------------------------
 
-class DecisionOutcome(Action, metaclass=ABCMeta):
+class DecisionOutcome(BaliegidsAction):
     """Answers from the form's article with the advice for the case, and clears the form's slots."""
 
     article_id = ""
@@ -160,7 +160,7 @@ class DecisionOutcome(Action, metaclass=ABCMeta):
     def advice(self, answer) -> List[str]:
         """The advice for the case, one paragraph per item."""
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
         row = replies().article(self.article_id)
         paragraphs = [f"**Keuzehulp: {row.title}**", *self.advice(tracker.get_slot)]
         dispatcher.utter_message(**replies().answer(row, "\n\n".join(paragraphs), confidence=1.0))

@@ -1,10 +1,11 @@
 """👍/👎 on an answer, stored with the question and the answer for the trainer (the rules add the thanks)."""
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.shared import replies
+from actions.shared import BaliegidsAction, replies
 from bot.redact import redact
 
 RATINGS = {"feedback_up": "up", "feedback_down": "down"}
@@ -23,13 +24,25 @@ def last_answer(events: List[Dict]) -> Optional[Dict]:
     return answer
 
 
-class ActionFeedback(Action):
+class ActionFeedback(BaliegidsAction):
     def name(self) -> Text:
         return "action_feedback"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
         rating = RATINGS.get(tracker.latest_message.get("intent", {}).get("name"))
         answer = last_answer(tracker.events)
         if rating and answer:
             replies().store.add_feedback(sender_id=tracker.sender_id, rating=rating, **answer)
         return []
+
+
+class ActionFeedbackReason(BaliegidsAction):
+    """Stores why the last answer got 👎: a reason button, or the clerk's own words (redacted)."""
+
+    def name(self) -> Text:
+        return "action_feedback_reason"
+
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
+        reason = tracker.get_slot("reason") or redact(tracker.latest_message.get("text") or "")[0]
+        replies().store.add_feedback_comment(tracker.sender_id, reason)
+        return [SlotSet("reason", None)]

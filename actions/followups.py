@@ -1,15 +1,15 @@
 """Follow-up questions about the article the conversation is about ("waar staat dat?", "wat moet ik doen?")."""
-from abc import ABCMeta, abstractmethod
+from abc import abstractmethod
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.shared import last_article, replies
+from actions.shared import BaliegidsAction, last_article, replies
 from bot.render import RenderedArticle
 
 
-class FollowUp(Action, metaclass=ABCMeta):
+class FollowUp(BaliegidsAction):
     """Replies with one part of the last article. Abstract, so the action server does not register it."""
 
     action_name = ""
@@ -22,7 +22,7 @@ class FollowUp(Action, metaclass=ABCMeta):
     def part(self, rendered: RenderedArticle) -> str:
         """The part of the article this follow-up shows."""
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
         row = last_article(tracker)
         if row is None:
             dispatcher.utter_message(response="utter_no_topic_yet")

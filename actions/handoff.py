@@ -1,18 +1,18 @@
 """Referring the clerk to a colleague or specialist for the audience of the last article."""
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.shared import last_article, replies
+from actions.shared import BaliegidsAction, last_article, replies
 from bot.contacts import describe
 
 
-class ActionHandoff(Action):
+class ActionHandoff(BaliegidsAction):
     def name(self) -> Text:
         return "action_handoff"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
         row = last_article(tracker)
         contact = replies().contact(row.audience if row else "algemeen")
         about = f" over '{row.title}'" if row else ""

@@ -1,14 +1,42 @@
-"""The one Replies object the actions share; created on first use so importing the actions stays cheap."""
+"""What every custom action shares: the Replies object, the last article, and the client-data reminder."""
+from abc import ABCMeta, abstractmethod
 from functools import lru_cache
+from typing import Any, Dict, List, Text
 
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.redact import redact
 from bot.replies import Replies
+
+PRIVACY_REMINDER = (
+    "Let op: typ geen gegevens van cliënten (zoals BSN, naam, adres, telefoonnummer of geboortedatum) in de chat; "
+    "ik heb ze niet nodig en bewaar ze niet."
+)
 
 
 @lru_cache(maxsize=None)
 def replies() -> Replies:
+    """Created on first use, so importing the actions stays cheap."""
     return Replies()
 
 
 def last_article(tracker):
     article_id = tracker.get_slot("article")
     return replies().article(article_id) if article_id else None
+
+
+class BaliegidsAction(Action, metaclass=ABCMeta):
+    """A custom action that first reminds the clerk, once per conversation, not to type client data."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
+        events = []
+        if not tracker.get_slot("privacy_reminded") and redact(tracker.latest_message.get("text") or "")[1]:
+            dispatcher.utter_message(text=PRIVACY_REMINDER)
+            events.append(SlotSet("privacy_reminded", True))
+        return events + await self.respond(dispatcher, tracker, domain)
+
+    @abstractmethod
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
+        """The action's own reply."""

@@ -6,28 +6,13 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from bot import settings
 from bot.articles import KnowledgeError
+from bot.services import actions_command, environment, rasa_command, web_command
 from bot.spacy_pipeline import describe, installed_meta
 from bot.store import StoreError, load
 from bot.train import trained_with
-
-BIN = Path(sys.executable).parent
-
-
-def child_environment() -> dict:
-    return {
-        **os.environ,
-        "BALIEGIDS_HOST": settings.HOST,
-        "ACTIONS_PORT": str(settings.ACTIONS_PORT),
-        "BALIEGIDS_TRACKER_DB": str(settings.TRACKER_DB),
-        "BALIEGIDS_APP_DB": str(settings.APP_DB),
-        "SANIC_HOST": settings.HOST,  # the action server's listening address
-        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-    }
-
 
 def api_token() -> str:
     """The token for Rasa's HTTP API: BALIEGIDS_RASA_TOKEN, or a new one per start kept in var/rasa-token."""
@@ -39,18 +24,6 @@ def api_token() -> str:
     token_file.write_text(token)
     token_file.chmod(0o600)
     return token
-
-
-def commands(model: Path, token: str) -> dict:
-    return {
-        "rasa": [
-            str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", "endpoints.yml",
-            "--credentials", "credentials.yml", "--interface", settings.HOST, "--port", str(settings.RASA_PORT),
-            "--enable-api", "--auth-token", token, "--cors", *settings.CORS_ORIGINS,
-        ],
-        "acties": [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(settings.ACTIONS_PORT)],
-        "web": [sys.executable, "-m", "bot.web"],
-    }
 
 
 def main() -> int:
@@ -66,10 +39,13 @@ def main() -> int:
     stopping = []  # set by Ctrl-C (SIGINT) or SIGTERM, also when the shell started us with SIGINT ignored
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signal_number, lambda *_: stopping.append(True))
-    processes = {
-        name: subprocess.Popen(command, cwd=settings.ROOT, env=child_environment())
-        for name, command in commands(model, api_token()).items()
+    commands = {
+        "rasa": rasa_command(model, settings.HOST, settings.RASA_PORT, api_token(), settings.CORS_ORIGINS),
+        "acties": actions_command(settings.ACTIONS_PORT),
+        "web": web_command(),
     }
+    env = environment(settings.HOST, settings.ACTIONS_PORT, settings.TRACKER_DB, settings.APP_DB)
+    processes = {name: subprocess.Popen(command, cwd=settings.ROOT, env=env) for name, command in commands.items()}
     print(
         f"Baliegids start: Rasa op http://{settings.HOST}:{settings.RASA_PORT}, acties op poort "
         f"{settings.ACTIONS_PORT}, webpagina op http://{settings.HOST}:{settings.WEB_PORT}/ . Stoppen: Ctrl-C.",

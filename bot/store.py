@@ -94,6 +94,15 @@ class Store:
         with self.session.begin() as session:
             session.add(FeedbackRow(**fields))
 
+    def add_feedback_comment(self, sender_id: str, comment: str) -> bool:
+        """Adds the reason to the sender's latest feedback; False when there is none."""
+        with self.session.begin() as session:
+            query = select(FeedbackRow).where(FeedbackRow.sender_id == sender_id).order_by(FeedbackRow.id.desc())
+            row = session.execute(query.limit(1)).scalar_one_or_none()
+            if row is not None:
+                row.comment = comment
+            return row is not None
+
     def feedback(self) -> List[FeedbackRow]:
         with self.session() as session:
             return list(session.execute(select(FeedbackRow).order_by(FeedbackRow.id)).scalars())

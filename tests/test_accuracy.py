@@ -6,7 +6,7 @@ suite but noise does not; the figures of each run are printed."""
 import itertools
 
 from bot.evaluation import evaluate
-from tests.conftest import Chat
+from bot.services import Chat
 
 RIGHT_AT_LEAST = 0.88
 WRONG_AT_MOST = 0.05

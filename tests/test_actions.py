@@ -103,3 +103,16 @@ def test_thumbs_down_is_stored_with_question_and_answer(app_db):
     stored = shared.replies().store.feedback()[-1]
     assert (stored.rating, stored.article_id, stored.question, stored.answer) == (
         "down", "brp_briefadres_opvang", "mag ik een briefadres weigeren?", "Nee ...")
+
+
+def test_client_data_in_a_question_gets_one_reminder_per_conversation():
+    dispatcher = CollectingDispatcher()
+    first = tracker("brp_briefadres_opvang", text="bsn 111222333, mag ze een briefadres?")
+    events = asyncio.run(ActionAnswer().run(dispatcher, first, {}))
+    assert dispatcher.messages[0]["text"].startswith("Let op: typ geen gegevens van cliënten")
+    assert dispatcher.messages[1]["custom"]["type"] == "answer"
+    assert {"event": "slot", "timestamp": None, "name": "privacy_reminded", "value": True} in events
+    dispatcher = CollectingDispatcher()
+    again = tracker("brp_briefadres_opvang", text="bsn 111222333 nog een keer", slots={"privacy_reminded": True})
+    asyncio.run(ActionAnswer().run(dispatcher, again, {}))
+    assert len(dispatcher.messages) == 1

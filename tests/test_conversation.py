@@ -54,10 +54,11 @@ def test_thumbs_down_is_stored_for_the_trainer(chat, servers):
     question = HEADLINE_QUESTIONS["wonen_urgentie_geen_binding"]
     chat.ask(question)
     reply = chat.ask("/feedback_down")
-    assert reply["type"] == "smalltalk"
+    assert reply["type"] == "smalltalk" and "Wat klopte er niet?" in reply["_text"]
+    assert chat.ask('/feedback_reason{"reason": "klopt inhoudelijk niet"}')["type"] == "smalltalk"
     stored = [row for row in Store(servers["app_db"]).feedback() if row.sender_id == chat.sender]
-    assert [(row.rating, row.article_id, row.question) for row in stored] == [
-        ("down", "wonen_urgentie_geen_binding", question)]
+    assert [(row.rating, row.article_id, row.question, row.comment) for row in stored] == [
+        ("down", "wonen_urgentie_geen_binding", question, "klopt inhoudelijk niet")]
 
 
 def test_restart_answers_in_dutch(chat):

@@ -8,7 +8,8 @@ import sys
 import requests
 
 from bot import settings
-from tests.conftest import free_port, wait_until_up
+from bot.services import wait_until_up
+from tests.conftest import free_port
 
 
 def test_launcher_serves_all_three_and_stops_them_on_sigterm(model, tmp_path):

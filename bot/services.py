@@ -1,0 +1,79 @@
+"""How the three services are started (commands, environment, readiness), for `make run`, the tests and the
+benchmark alike."""
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import List
+
+import requests
+
+BIN = Path(sys.executable).parent
+
+
+def environment(host: str, actions_port: int, tracker_db: Path, app_db: Path) -> dict:
+    """The variables endpoints.yml and bot/settings.py read in the child processes."""
+    return {
+        **os.environ,
+        "BALIEGIDS_HOST": host,
+        "ACTIONS_PORT": str(actions_port),
+        "BALIEGIDS_TRACKER_DB": str(tracker_db),
+        "BALIEGIDS_APP_DB": str(app_db),
+        "SANIC_HOST": host,  # the action server's listening address
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "RASA_TELEMETRY_ENABLED": "false",
+    }
+
+
+def rasa_command(model: Path, host: str, port: int, token: str, cors: List[str] = ()) -> List[str]:
+    command = [
+        str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", "endpoints.yml",
+        "--credentials", "credentials.yml", "--interface", host, "--port", str(port),
+        "--enable-api", "--auth-token", token,
+    ]
+    return command + (["--cors", *cors] if cors else [])
+
+
+def actions_command(port: int) -> List[str]:
+    return [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
+
+
+def web_command() -> List[str]:
+    return [sys.executable, "-m", "bot.web"]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: float = 180) -> float:
+    """Waits until `url` answers 200; returns the seconds it took. Fails with the log's tail when it does not."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: proces gestopt; log:\n{log.read_text()[-3000:]}")
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return time.monotonic() - started
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} kwam niet op binnen {seconds} s; log:\n{log.read_text()[-3000:]}")
+
+
+class Chat:
+    """One conversation over the REST channel, as the widget and the acceptance checks talk to the assistant."""
+
+    def __init__(self, base_url: str, sender: str):
+        self.url = f"{base_url}/webhooks/rest/webhook"
+        self.sender = sender
+
+    def send(self, message: str) -> list:
+        reply = requests.post(self.url, json={"sender": self.sender, "message": message}, timeout=30)
+        reply.raise_for_status()
+        return reply.json()
+
+    def ask(self, message: str) -> dict:
+        """The reply's single `custom` object, with the text of the reply added as `_text`."""
+        messages = self.send(message)
+        customs = [item["custom"] for item in messages if "custom" in item]
+        assert len(customs) == 1, f"verwacht precies één custom-bericht, kreeg {messages}"
+        return {**customs[0], "_text": "\n".join(item.get("text", "") for item in messages)}
