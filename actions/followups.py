@@ -46,7 +46,7 @@ class ActionSteps(FollowUp):
     heading = "Wat te doen"
 
     def part(self, rendered):
-        return rendered.steps()
+        return f"{rendered.steps()}\n\n{rendered.source_list()}"
 
 
 class ActionContact(FollowUp):

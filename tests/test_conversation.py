@@ -61,8 +61,11 @@ def test_thumbs_down_is_stored_for_the_trainer(chat, servers):
         ("down", "wonen_urgentie_geen_binding", question, "klopt inhoudelijk niet")]
 
 
-def test_restart_answers_in_dutch(chat):
+def test_restart_answers_in_dutch_and_forgets_the_topic(chat):
+    chat.ask(HEADLINE_QUESTIONS["kvk_adres_afschermen"])
     assert "opnieuw" in chat.ask("opnieuw beginnen")["_text"]
+    assert chat.ask("waar staat dat?")["type"] == "smalltalk"  # no topic any more: asks for the question
+    assert "opnieuw" in chat.ask("/restart")["_text"]
 
 
 def test_the_http_api_refuses_requests_without_the_token(servers):
