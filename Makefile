@@ -11,12 +11,12 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 TRAINING_INPUT := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null)
 
-.PHONY: run test train bench setup spacy validate clean
+.PHONY: run test train bench setup browser spacy validate clean
 
 run: setup $(MODEL)
 	$(PY) -m bot.run
 
-test: setup
+test: setup browser
 	$(PY) -m pytest
 
 setup: $(INSTALLED) $(SPACY)
@@ -26,6 +26,10 @@ bench: setup
 	$(PY) -m benchmarks.bench $(BENCH_ARGS)
 
 train: setup $(MODEL)
+
+# The browser tests drive Debian's Chromium (no browser download).
+browser:
+	bash scripts/setup-browser.sh
 
 validate: setup
 	$(VENV)/bin/rasa data validate --fail-on-warnings

@@ -23,6 +23,8 @@ HOST = os.environ.get("BALIEGIDS_HOST", "127.0.0.1")
 RASA_PORT = int(os.environ.get("RASA_PORT", "5005"))
 ACTIONS_PORT = int(os.environ.get("ACTIONS_PORT", "5055"))
 WEB_PORT = int(os.environ.get("WEB_PORT", "8080"))
+# Where browsers reach the Rasa server (the widget's data-rasa-url); differs from HOST:RASA_PORT behind a proxy.
+PUBLIC_RASA_URL = os.environ.get("BALIEGIDS_PUBLIC_RASA_URL", f"http://{HOST}:{RASA_PORT}")
 CORS_ORIGINS = os.environ.get(
     "BALIEGIDS_CORS_ORIGINS", f"http://127.0.0.1:{WEB_PORT} http://localhost:{WEB_PORT}"
 ).split()

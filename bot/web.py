@@ -1,29 +1,26 @@
-"""The web server on WEB_PORT: the intranet demo page (the chat widget follows) and, later, the trainer review."""
+"""The web server on WEB_PORT: the intranet demo page with the chat widget, and the widget's files."""
+from string import Template
+
 from sanic import Sanic, response
 
 from bot import settings
 
-PAGE = """<!doctype html>
-<html lang="nl">
-<head><meta charset="utf-8"><title>Baliegids</title></head>
-<body>
-<main>
-<h1>Baliegids</h1>
-<p>De assistent draait. Stel vragen via het REST-kanaal op poort {rasa_port}
-(<code>POST /webhooks/rest/webhook</code>). De chatwidget voor het intranet komt op deze pagina.</p>
-</main>
-</body>
-</html>
-"""
+WEB_DIR = settings.ROOT / "web"
 
 
-def create_app() -> Sanic:
+def create_app(rasa_url: str = None) -> Sanic:
     app = Sanic("baliegids_web")
+    rasa_url = rasa_url or settings.PUBLIC_RASA_URL
+    page = Template((WEB_DIR / "demo.html").read_text(encoding="utf-8")).substitute(
+        rasa_url=rasa_url, widget_url=f"http://{settings.HOST}:{settings.WEB_PORT}/widget/baliegids.js"
+    )
 
     @app.get("/")
     async def index(request):
-        return response.html(PAGE.format(rasa_port=settings.RASA_PORT))
+        return response.html(page)
 
+    for name in ("baliegids.js", "baliegids.css"):
+        app.static(f"/widget/{name}", WEB_DIR / name, name=name.replace(".", "_"))
     return app
 
 

@@ -45,11 +45,11 @@ def app_db(tmp_path_factory) -> Path:
 def servers(model, app_db, tmp_path_factory):
     """A real Rasa server and a real action server on free ports, with an SQLite tracker store."""
     workdir = tmp_path_factory.mktemp("servers")
-    rasa_port, actions_port = free_port(), free_port()
+    rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
     env = environment("127.0.0.1", actions_port, workdir / "conversations.db", app_db)
     commands = {
         "actions": actions_command(actions_port),
-        "rasa": rasa_command(model, "127.0.0.1", rasa_port, TOKEN),
+        "rasa": rasa_command(model, "127.0.0.1", rasa_port, TOKEN, cors=[f"http://127.0.0.1:{web_port}"]),
     }
     processes = []
     for name, command in commands.items():
@@ -61,7 +61,8 @@ def servers(model, app_db, tmp_path_factory):
     try:
         wait_until_up(f"http://127.0.0.1:{actions_port}/health", *processes[0])
         wait_until_up(f"http://127.0.0.1:{rasa_port}/status?token={TOKEN}", *processes[1])
-        yield {"rasa": f"http://127.0.0.1:{rasa_port}", "tracker_db": workdir / "conversations.db", "app_db": app_db}
+        yield {"rasa": f"http://127.0.0.1:{rasa_port}", "tracker_db": workdir / "conversations.db", "app_db": app_db,
+               "web_port": web_port}
     finally:
         for process, _ in processes:
             process.terminate()
