@@ -11,6 +11,7 @@ def _path(variable: str, default: Path) -> Path:
 
 KNOWLEDGE_DIR = _path("BALIEGIDS_KNOWLEDGE_DIR", ROOT / "knowledge")
 SEEDS_DIR = _path("BALIEGIDS_SEEDS_DIR", ROOT.parent / "shared" / "seeds")
+NLU_DIR = _path("BALIEGIDS_NLU_DIR", ROOT / "data" / "nlu")  # where the trainer's labelled examples are exported
 CONTACTS_FILE = _path("BALIEGIDS_CONTACTS", ROOT / "contacts.yml")
 VAR_DIR = _path("BALIEGIDS_VAR_DIR", ROOT / "var")
 APP_DB = _path("BALIEGIDS_APP_DB", VAR_DIR / "baliegids.db")

@@ -5,13 +5,15 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import List
 
 from bot import settings
 from bot.spacy_pipeline import describe, installed_meta
 
 
-def train(out_dir: Path = None, log=None) -> Path:
-    """Trains into `out_dir`; Rasa's output (with its progress bars) goes to `log`, a file, or else the terminal."""
+def train(out_dir: Path = None, log=None, data: List[Path] = None) -> Path:
+    """Trains into `out_dir` on `data` (default: data/); Rasa's output (with its progress bars) goes to `log`, a
+    file, or else the terminal."""
     out_dir = out_dir or settings.MODEL_DIR
     meta = installed_meta()
     if meta is None:
@@ -20,7 +22,8 @@ def train(out_dir: Path = None, log=None) -> Path:
     rasa = str(Path(sys.executable).with_name("rasa"))
     started = time.monotonic()
     subprocess.run(
-        [rasa, "train", "--fixed-model-name", settings.MODEL_NAME, "--out", str(out_dir), "--force"],
+        [rasa, "train", "--fixed-model-name", settings.MODEL_NAME, "--out", str(out_dir), "--force",
+         *(["--data", *map(str, data)] if data else [])],
         cwd=settings.ROOT,
         check=True,
         stdout=log,

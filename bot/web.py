@@ -1,9 +1,11 @@
-"""The web server on WEB_PORT: the intranet demo page with the chat widget, and the widget's files."""
+"""The web server on WEB_PORT: the intranet demo page with the chat widget, the widget's files, and the trainer
+review under /review."""
 from string import Template
 
 from sanic import Sanic, response
 
 from bot import settings
+from bot.review.web import blueprint as review
 
 WEB_DIR = settings.ROOT / "web"
 
@@ -21,6 +23,7 @@ def create_app(rasa_url: str = None) -> Sanic:
 
     for name in ("baliegids.js", "baliegids.css"):
         app.static(f"/widget/{name}", WEB_DIR / name, name=name.replace(".", "_"))
+    app.blueprint(review)
     return app
 
 

@@ -1,11 +1,14 @@
 """Shared fixtures: one trained model and one pair of real servers (Rasa + action server) per test session."""
 import os
+import shutil
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from bot import settings
 from bot.services import Chat, actions_command, environment, rasa_command, wait_until_up
@@ -62,12 +65,32 @@ def servers(model, app_db, tmp_path_factory):
         wait_until_up(f"http://127.0.0.1:{actions_port}/health", *processes[0])
         wait_until_up(f"http://127.0.0.1:{rasa_port}/status?token={TOKEN}", *processes[1])
         yield {"rasa": f"http://127.0.0.1:{rasa_port}", "tracker_db": workdir / "conversations.db", "app_db": app_db,
-               "web_port": web_port}
+               "web_port": web_port, "actions_port": actions_port, "env": env}
     finally:
         for process, _ in processes:
             process.terminate()
         for process, _ in processes:
             process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def web(servers, tmp_path_factory):
+    """The web server (demo page with the widget, trainer review) on the test servers' data; the trainer's
+    exports go to a copy of data/nlu."""
+    workdir = tmp_path_factory.mktemp("web")
+    nlu_dir = workdir / "nlu"
+    shutil.copytree(settings.ROOT / "data" / "nlu", nlu_dir)
+    env = {**os.environ, "WEB_PORT": str(servers["web_port"]), "BALIEGIDS_PUBLIC_RASA_URL": servers["rasa"],
+           "BALIEGIDS_TRACKER_DB": str(servers["tracker_db"]), "BALIEGIDS_APP_DB": str(servers["app_db"]),
+           "BALIEGIDS_NLU_DIR": str(nlu_dir)}
+    log = workdir / "web.log"
+    process = subprocess.Popen([sys.executable, "-m", "bot.web"], cwd=settings.ROOT, env=env,
+                               stdout=log.open("w"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{servers['web_port']}"
+    wait_until_up(f"{url}/", process, log)
+    yield {"url": url, "env": env, "nlu_dir": nlu_dir}
+    process.terminate()
+    process.wait(timeout=30)
 
 
 @pytest.fixture
@@ -78,3 +101,22 @@ def chat(servers, request):
 @pytest.fixture(scope="session")
 def store(app_db) -> Store:
     return Store(app_db)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright (no browser download); flags for a machine without network."""
+    arguments = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=arguments)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,48 +1,12 @@
 """The intranet chat widget in a real browser (Debian's Chromium through Playwright) against the real servers."""
-import os
-import subprocess
-import sys
-
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from bot import settings
-from bot.services import wait_until_up
 from bot.store import Store
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
 @pytest.fixture(scope="module")
-def demo_page(servers, tmp_path_factory):
-    """The web server with the demo intranet page, pointing the widget at the test Rasa server."""
-    port = servers["web_port"]
-    log = tmp_path_factory.mktemp("web") / "web.log"
-    env = {**os.environ, "WEB_PORT": str(port), "BALIEGIDS_PUBLIC_RASA_URL": servers["rasa"]}
-    process = subprocess.Popen([sys.executable, "-m", "bot.web"], cwd=settings.ROOT, env=env,
-                               stdout=log.open("w"), stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    wait_until_up(url, process, log)
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
+def demo_page(web):
+    return web["url"] + "/"
 
 
 def ask(page, text):

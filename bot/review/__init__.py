@@ -1,0 +1,1 @@
+"""Trainer review: the inbox of misanswered questions, labels, export to data/nlu, insight; web page and CLI."""

@@ -1,0 +1,214 @@
+"""The review inbox: user questions from Rasa's tracker store with what the assistant did with them, the
+trainer's labels (kept in the app database), and the export of labelled questions to data/nlu/."""
+import datetime
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional
+
+import yaml
+from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, String, Table, Text, create_engine, select
+
+from bot import settings
+from bot.articles import load_articles
+from bot.store import Base, Store
+
+LOW_CONFIDENCE = 0.7
+OUT_OF_SCOPE = "out_of_scope"
+NEW_TOPIC = "nieuw_onderwerp"
+REASONS = {
+    "clarify": "verduidelijking gevraagd",
+    "no_answer": "geen antwoord",
+    "handoff": "doorverwezen",
+    "feedback": "👎 gekregen",
+    "low_confidence": "lage zekerheid",
+}
+
+# Rasa's own table in the tracker store database; read only.
+_events = Table(
+    "events", MetaData(),
+    Column("id", Integer, primary_key=True), Column("sender_id", String), Column("type_name", String),
+    Column("timestamp", String), Column("data", Text),
+)
+
+
+class LabelRow(Base):
+    __tablename__ = "review_labels"
+    item_id = Column(Integer, primary_key=True)
+    text = Column(Text, nullable=False)
+    label = Column(String)  # an article id, out_of_scope, or nieuw_onderwerp
+    note = Column(Text)
+    reviewed = Column(Boolean, nullable=False, default=False)
+    labelled = Column(DateTime)
+    exported = Column(DateTime)
+    exported_to = Column(String)
+
+
+@dataclass
+class Item:
+    id: int
+    text: str
+    predicted: Optional[str]
+    confidence: float
+    reason: Optional[str]
+    created: str
+    sender: str = ""
+    channel: str = ""
+    answer: str = ""
+    feedback: str = ""
+    kind: str = ""  # the contract type of the reply: answer, clarify, no_answer, handoff, smalltalk
+    label: Optional[str] = None
+    note: Optional[str] = None
+    reviewed: bool = False
+    exported: Optional[str] = None
+
+    def public(self) -> dict:
+        """The contract's JSON shape for `inbox --json`."""
+        return {key: getattr(self, key) for key in ("id", "text", "predicted", "confidence", "reason", "created")}
+
+
+def _predicted(parse_data: dict):
+    intent = parse_data.get("intent") or {}
+    if intent.get("name") != "nlu_fallback":
+        return intent.get("name"), float(intent.get("confidence") or 0)
+    ranking = [item for item in parse_data.get("intent_ranking", []) if item["name"] != "nlu_fallback"]
+    return (ranking[0]["name"], float(ranking[0]["confidence"])) if ranking else (None, 0.0)
+
+
+def questions(tracker_db: Path = None) -> List[Item]:
+    """Every typed user question (not button payloads), newest first, with why it needs review (or None)."""
+    engine = create_engine(settings.database_url(tracker_db or settings.TRACKER_DB), future=True)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(_events.c.id, _events.c.sender_id, _events.c.type_name, _events.c.data)
+            .where(_events.c.type_name.in_(["user", "bot"])).order_by(_events.c.id)
+        ).all()
+    items, current = [], {}
+    for row in rows:
+        data = json.loads(row.data)
+        if row.type_name == "user":
+            text = data.get("text") or ""
+            previous = current.get(row.sender_id)
+            if previous is not None and text == "/feedback_down":
+                previous.reason = "feedback"
+            if text.startswith("/"):
+                current[row.sender_id] = None if not text.startswith("/feedback") else previous
+                continue
+            predicted, confidence = _predicted(data.get("parse_data") or {})
+            item = Item(
+                id=row.id, text=text, predicted=predicted, confidence=round(confidence, 4), reason=None,
+                created=datetime.datetime.fromtimestamp(data["timestamp"], datetime.timezone.utc).isoformat(
+                    timespec="seconds"),
+                sender=row.sender_id, channel=data.get("input_channel") or "",
+            )
+            items.append(item)
+            current[row.sender_id] = item
+        elif current.get(row.sender_id) is not None:
+            item = current[row.sender_id]
+            custom = ((data.get("data") or {}).get("custom")) or {}
+            if data.get("text"):
+                item.answer = (item.answer + "\n\n" + data["text"]).strip()
+            kind = custom.get("type")
+            item.kind = kind or item.kind
+            if kind in ("clarify", "no_answer", "handoff") and item.reason != "feedback":
+                item.reason = kind
+            elif kind == "answer" and custom.get("confidence", 1) < LOW_CONFIDENCE and item.reason is None:
+                item.reason = "low_confidence"
+    return sorted(items, key=lambda item: item.id, reverse=True)
+
+
+class Review:
+    """The inbox with the trainer's labels, and the export to the NLU training files."""
+
+    def __init__(self, tracker_db: Path = None, app_db: Path = None, nlu_dir: Path = None):
+        self.tracker_db = tracker_db or settings.TRACKER_DB
+        self.store = Store(app_db)
+        self.store.create()
+        self.nlu_dir = nlu_dir or settings.NLU_DIR
+
+    def labels(self) -> Dict[int, LabelRow]:
+        with self.store.session() as session:
+            return {row.item_id: row for row in session.execute(select(LabelRow)).scalars()}
+
+    def items(self, everything: bool = False, reason: str = None, article: str = None,
+              since: datetime.date = None, until: datetime.date = None, open_only: bool = False) -> List[Item]:
+        labels = self.labels()
+        feedback = {(row.sender_id, row.question): f"{'👍' if row.rating == 'up' else '👎'} {row.comment or ''}".strip()
+                    for row in self.store.feedback()}
+        chosen = []
+        for item in questions(self.tracker_db):
+            item.feedback = feedback.get((item.sender, item.text), "")
+            row = labels.get(item.id)
+            if row is not None:
+                item.label, item.note, item.reviewed = row.label, row.note, row.reviewed
+                item.exported = row.exported and row.exported.isoformat(timespec="seconds")
+            if not everything and item.reason is None:
+                continue
+            if open_only and item.reviewed:
+                continue
+            if reason and item.reason != reason:
+                continue
+            if article and article not in (item.predicted, item.label):
+                continue
+            day = datetime.date.fromisoformat(item.created[:10])
+            if (since and day < since) or (until and day > until):
+                continue
+            chosen.append(item)
+        return chosen
+
+    def allowed_labels(self) -> List[str]:
+        return sorted(article.id for article in load_articles()) + [OUT_OF_SCOPE, NEW_TOPIC]
+
+    def label(self, item_ids: Iterable[int], label: Optional[str], note: str = None, reviewed: bool = True) -> int:
+        """Records the right article (or out_of_scope / nieuw_onderwerp) for items; returns how many."""
+        if label is not None and label not in self.allowed_labels():
+            raise ValueError(f"onbekend label '{label}': kies een artikel-id, {OUT_OF_SCOPE} of {NEW_TOPIC}")
+        known = {item.id: item for item in questions(self.tracker_db)}
+        missing = [item_id for item_id in item_ids if item_id not in known]
+        if missing:
+            raise ValueError(f"onbekend item: {', '.join(map(str, missing))}")
+        with self.store.session.begin() as session:
+            for item_id in item_ids:
+                row = session.get(LabelRow, item_id) or LabelRow(item_id=item_id, text=known[item_id].text)
+                if label is not None:
+                    row.label, row.labelled, row.exported = label, datetime.datetime.utcnow(), None
+                row.note = note if note is not None else row.note
+                row.reviewed = reviewed
+                session.add(row)
+        return len(item_ids)
+
+    def export(self) -> List[dict]:
+        """Appends labelled, not yet exported questions to data/nlu (skipping ones already there)."""
+        existing = {line.strip()[2:].strip().lower() for path in self.nlu_dir.rglob("*.yml")
+                    for line in path.read_text(encoding="utf-8").splitlines() if line.strip().startswith("- ")}
+        written = []
+        with self.store.session.begin() as session:
+            rows = session.execute(select(LabelRow).where(LabelRow.exported.is_(None))
+                                   .where(LabelRow.label.is_not(None)).where(LabelRow.label != NEW_TOPIC)).scalars()
+            for row in rows:
+                path = self._file_for(row.label)
+                # One line, and no square or curly brackets: Rasa would read "[...](...)" as entity markup.
+                text = " ".join(row.text.split()).translate(str.maketrans("[]{}", "()()"))
+                if text.lower() not in existing:
+                    _append_example(path, row.label, text)
+                    existing.add(text.lower())
+                    written.append({"text": text, "label": row.label, "file": str(path)})
+                row.exported, row.exported_to = datetime.datetime.utcnow(), str(path)
+        return written
+
+    def _file_for(self, label: str) -> Path:
+        return self.nlu_dir / ("out_of_scope.yml" if label == OUT_OF_SCOPE else f"articles/{label}.yml")
+
+
+def _append_example(path: Path, intent: str, text: str) -> None:
+    """Adds one example at the end of the file's single intent block, keeping the file valid Rasa YAML."""
+    content = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(content)
+    if [item["intent"] for item in data["nlu"]] != [intent]:
+        raise ValueError(f"{path}: verwacht precies één intent '{intent}'")
+    path.write_text(content.rstrip("\n") + f"\n    - {text}\n", encoding="utf-8")
+    yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def as_json(items: List[Item]) -> str:
+    return json.dumps([item.public() for item in items], ensure_ascii=False, indent=2)
