@@ -11,7 +11,7 @@ from bot import settings
 from bot.articles import KnowledgeError
 from bot.services import actions_command, environment, rasa_command, web_command
 from bot.spacy_pipeline import describe, installed_meta
-from bot.store import StoreError, load
+from bot.store import StoreError, check_writable, load
 from bot.train import trained_with
 
 def api_token() -> str:
@@ -29,9 +29,11 @@ def api_token() -> str:
 def main() -> int:
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
     try:
+        for database in (settings.APP_DB, settings.TRACKER_DB):
+            check_writable(database)
         count = load()
     except (KnowledgeError, StoreError) as error:
-        print(f"FOUT in de kennisbank: {error}", file=sys.stderr)
+        print(f"FOUT: {error}", file=sys.stderr)
         return 1
     model = settings.MODEL_DIR / f"{settings.MODEL_NAME}.tar.gz"
     print(f"Kennisbank: {count} artikelen geladen in {settings.APP_DB}")

@@ -1,5 +1,6 @@
 """The SQLAlchemy store the custom actions query: articles with their sources, and user feedback."""
 import datetime
+import sqlite3
 from pathlib import Path
 from typing import List, Optional
 
@@ -129,6 +130,22 @@ def _row(article: Article) -> ArticleRow:
         last_verified=article.last_verified,
         sources=sources,
     )
+
+
+def check_writable(path: Path) -> None:
+    """A clear error now, rather than a failing conversation later: missing folder, no rights, or locked."""
+    if not path.parent.is_dir():
+        raise StoreError(f"database {path}: de map bestaat niet ({path.parent})")
+    connection = None
+    try:
+        connection = sqlite3.connect(path, timeout=2)
+        connection.execute("begin immediate")
+        connection.rollback()
+    except sqlite3.OperationalError as error:
+        raise StoreError(f"database {path} is vergrendeld of niet te schrijven ({error})") from error
+    finally:
+        if connection is not None:
+            connection.close()
 
 
 def load(path: Path = None) -> int:

@@ -1,0 +1,114 @@
+"""Bad input, floods and faults: nothing crashes, nothing is lost, and the clerk always gets a Dutch reply."""
+import os
+import sqlite3
+import subprocess
+
+import pytest
+import requests
+import yaml
+
+from bot import settings
+from bot.services import Chat, actions_command, rasa_command, wait_until_up
+from tests.conftest import TOKEN, free_port
+
+CORPUS = yaml.safe_load((settings.ROOT / "tests" / "bad_inputs.yml").read_text(encoding="utf-8"))
+
+
+def user_events(tracker_db, sender: str) -> int:
+    with sqlite3.connect(tracker_db) as db:
+        return db.execute("select count(*) from events where sender_id = ? and type_name = 'user'",
+                          (sender,)).fetchone()[0]
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[case["name"] for case in CORPUS])
+def test_bad_input_gets_a_clear_answer(servers, case):
+    url = f"{servers['rasa']}/webhooks/rest/webhook"
+    if "json" in case:
+        reply = requests.post(url, json=case["json"], timeout=30)
+    elif "long" in case:
+        reply = requests.post(url, json={"sender": "bad-long", "message": "briefadres " * (case["long"] // 11)},
+                              timeout=30)
+    else:
+        body = bytes.fromhex(case["hex"].replace(" ", "")) if "hex" in case else case["raw"].encode()
+        reply = requests.post(url, data=body, headers={"Content-Type": "application/json"}, timeout=30)
+    assert reply.status_code == case["status"], reply.text
+    if case["status"] == 400:
+        assert "Ongeldig verzoek" in reply.json()["error"]
+        return
+    messages = reply.json()
+    assert len([message for message in messages if "custom" in message]) == 1, messages
+    if "refusal" in case:
+        assert case["refusal"] in messages[-1]["text"]
+    else:  # a normal turn: the message is stored, and nothing the clerk typed is echoed as markup
+        assert user_events(servers["tracker_db"], case["json"]["sender"]) == 1
+        assert not any("<script>" in (message.get("text") or "") for message in messages)
+
+
+def test_a_flood_from_one_sender_is_slowed_down_without_losing_what_was_accepted(servers):
+    url = f"{servers['rasa']}/webhooks/rest/webhook"
+    statuses = [requests.post(url, json={"sender": "flood", "message": "hallo"}, timeout=30).status_code
+                for _ in range(25)]
+    assert statuses.count(429) >= 1 and set(statuses) == {200, 429}
+    assert user_events(servers["tracker_db"], "flood") == statuses.count(200)
+    other = Chat(servers["rasa"], "not-flooding").ask("goedemorgen")
+    assert other["type"] == "smalltalk"
+
+
+def test_action_server_down_then_back_and_a_restart_of_rasa_loses_nothing(model, servers, tmp_path):
+    """Own servers: Rasa first without an action server, which then comes up; then Rasa restarts."""
+    rasa_port, actions_port = free_port(), free_port()
+    env = {**servers["env"], "ACTIONS_PORT": str(actions_port),
+           "BALIEGIDS_TRACKER_DB": str(tmp_path / "conversations.db")}
+    started = []
+
+    def start(command, name):
+        log = tmp_path / f"{name}.log"
+        process = subprocess.Popen(command, cwd=settings.ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+        started.append(process)
+        return process, log
+
+    try:
+        rasa = start(rasa_command(model, "127.0.0.1", rasa_port, TOKEN), "rasa")
+        wait_until_up(f"http://127.0.0.1:{rasa_port}/status?token={TOKEN}", *rasa)
+        chat = Chat(f"http://127.0.0.1:{rasa_port}", "fault-tolerance")
+        down = chat.ask("mag ik een briefadres weigeren aan een vrouw uit de opvang?")
+        assert down["type"] == "no_answer" and "tijdelijk niet beschikbaar" in down["_text"]
+
+        actions = start(actions_command(actions_port), "actions")
+        wait_until_up(f"http://127.0.0.1:{actions_port}/health", *actions)
+        back = chat.ask("mag ik een briefadres weigeren aan een vrouw uit de opvang?")
+        assert (back["type"], back["article"]) == ("answer", "brp_briefadres_opvang")
+
+        rasa[0].terminate()
+        rasa[0].wait(timeout=30)
+        rasa = start(rasa_command(model, "127.0.0.1", rasa_port, TOKEN), "rasa-again")
+        wait_until_up(f"http://127.0.0.1:{rasa_port}/status?token={TOKEN}", *rasa)
+        follow_up = chat.ask("waar staat dat?")
+        assert (follow_up["type"], follow_up["article"]) == ("answer", "brp_briefadres_opvang")
+    finally:
+        for process in started:
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=30)
+
+
+def test_a_locked_database_stops_the_start_with_a_clear_message(tmp_path):
+    database = tmp_path / "baliegids.db"
+    locker = sqlite3.connect(database, isolation_level=None)
+    locker.execute("create table lock(x)")
+    locker.execute("begin exclusive")
+    env = {**os.environ, "BALIEGIDS_APP_DB": str(database), "BALIEGIDS_VAR_DIR": str(tmp_path)}
+    result = subprocess.run([str(settings.ROOT / ".venv" / "bin" / "python"), "-m", "bot.run"], cwd=settings.ROOT,
+                            env=env, capture_output=True, text=True, timeout=120)
+    locker.close()
+    assert result.returncode == 1
+    assert str(database) in result.stderr and "vergrendeld" in result.stderr
+
+
+def test_a_database_in_a_missing_folder_stops_the_start_with_a_clear_message(tmp_path):
+    env = {**os.environ, "BALIEGIDS_TRACKER_DB": "/bestaat/niet/conversations.db",
+           "BALIEGIDS_VAR_DIR": str(tmp_path)}
+    result = subprocess.run([str(settings.ROOT / ".venv" / "bin" / "python"), "-m", "bot.run"], cwd=settings.ROOT,
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "/bestaat/niet" in result.stderr and "map bestaat niet" in result.stderr
