@@ -14,6 +14,7 @@ import itertools
 import os
 import platform
 import shlex
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -169,7 +170,7 @@ def machine() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=30, help="duur van elke doorvoermeting (standaard 30)")
+    parser.add_argument("--seconds", type=float, default=60, help="duur van elke doorvoermeting (standaard 60)")
     parser.add_argument("--messages", type=int, default=300, help="aantal sequentiële berichten (standaard 300)")
     args = parser.parse_args()
     command = "make bench" + ("" if sys.argv[1:] == [] else f" BENCH_ARGS={shlex.quote(' '.join(sys.argv[1:]))}")
@@ -201,6 +202,10 @@ def main() -> None:
             texts = [text for text, _ in questions]
             latency = sequential_latency(servers.url, texts, args.messages)
             loads = {workers: throughput(servers.url, texts, workers, args.seconds) for workers in (1, 4, 16)}
+            with sqlite3.connect(tmp / "conversations.db") as db:
+                stored = db.execute("select count(*) from events where type_name = 'user' and sender_id like "
+                                    "'load-16-%'").fetchone()[0]
+            lost = loads[16]["messages"] - loads[16]["errors"] - stored
             memory = {"Rasa-server": servers.memory_mb(servers.rasa), "actieserver": servers.memory_mb(servers.actions)}
         finally:
             servers.stop()
@@ -227,7 +232,9 @@ def main() -> None:
         *[f"| {w} | {r['msg_per_s']:.1f} | {r['p95']:.0f} | {r['errors']} | {r['messages']} |" for w, r in loads.items()],
         f"\nDoel ≥ {TARGETS['throughput_16']} berichten/s bij 16 gesprekken zonder fouten: "
         f"{verdict(loads[16]['msg_per_s'], TARGETS['throughput_16'], lower_is_better=False)}"
-        f"{'' if loads[16]['errors'] == 0 else ' (met fouten)'}.\n",
+        f"{'' if loads[16]['errors'] == 0 else ' (met fouten)'}. Na de belasting met 16 gesprekken staan "
+        f"{stored} berichten in de SQL-store voor {loads[16]['messages'] - loads[16]['errors']} geslaagde verzoeken: "
+        f"{lost} verloren.\n",
         "## Training, opstarten en geheugen\n",
         f"- Training Baliegids (NLU + dialoog): {training_s:.0f} s (doel ≤ {TARGETS['training_s']} s: "
         f"{verdict(training_s, TARGETS['training_s'])}); basislijn (alleen NLU): {baseline_training_s:.0f} s.",
