@@ -28,6 +28,7 @@ from typing import Dict, List, Tuple
 import requests
 
 from bot import settings
+from bot.deployment import write_credentials
 from bot.evaluation import OUT_OF_SCOPE, evaluate, load_questions
 from bot.services import Chat, actions_command, environment, rasa_command, wait_until_up
 from bot.store import load
@@ -93,7 +94,9 @@ class Servers:
         env = environment("127.0.0.1", self.actions_port, workdir / "conversations.db", app_db)
         started = time.monotonic()
         self.actions = self._start(actions_command(self.actions_port), env, "actions")
-        self.rasa = self._start(rasa_command(model, "127.0.0.1", self.rasa_port, TOKEN), env, "rasa")
+        write_credentials(workdir / "credentials.yml", env)
+        self.rasa = self._start(rasa_command(model, "127.0.0.1", self.rasa_port, TOKEN, workdir / "credentials.yml"),
+                                env, "rasa")
         wait_until_up(f"http://127.0.0.1:{self.actions_port}/health", self.actions, workdir / "actions.log")
         wait_until_up(f"{self.url}/status?token={TOKEN}", self.rasa, workdir / "rasa.log")
         Chat(self.url, "startup").send("goedemorgen")

@@ -9,6 +9,7 @@ import time
 
 from bot import settings
 from bot.articles import KnowledgeError
+from bot.deployment import write_credentials
 from bot.services import actions_command, environment, rasa_command, web_command
 from bot.spacy_pipeline import describe, installed_meta
 from bot.store import StoreError, check_writable, load
@@ -41,12 +42,15 @@ def main() -> int:
     stopping = []  # set by Ctrl-C (SIGINT) or SIGTERM, also when the shell started us with SIGINT ignored
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signal_number, lambda *_: stopping.append(True))
+    env = environment(settings.HOST, settings.ACTIONS_PORT, settings.TRACKER_DB, settings.APP_DB)
+    credentials = settings.VAR_DIR / "credentials.yml"
+    for line in write_credentials(credentials, env):
+        print(f"Kanaal {line}")
     commands = {
-        "rasa": rasa_command(model, settings.HOST, settings.RASA_PORT, api_token(), settings.CORS_ORIGINS),
+        "rasa": rasa_command(model, settings.HOST, settings.RASA_PORT, api_token(), credentials, settings.CORS_ORIGINS),
         "acties": actions_command(settings.ACTIONS_PORT),
         "web": web_command(),
     }
-    env = environment(settings.HOST, settings.ACTIONS_PORT, settings.TRACKER_DB, settings.APP_DB)
     processes = {name: subprocess.Popen(command, cwd=settings.ROOT, env=env) for name, command in commands.items()}
     print(
         f"Baliegids start: Rasa op http://{settings.HOST}:{settings.RASA_PORT}, acties op poort "

@@ -27,10 +27,11 @@ def environment(host: str, actions_port: int, tracker_db: Path, app_db: Path) ->
     }
 
 
-def rasa_command(model: Path, host: str, port: int, token: str, cors: List[str] = ()) -> List[str]:
+def rasa_command(model: Path, host: str, port: int, token: str, credentials: Path, cors: List[str] = ()) -> List[str]:
+    """`credentials` is the file bot/deployment.py wrote for the channels that are switched on."""
     command = [
         str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", "endpoints.yml",
-        "--credentials", "credentials.yml", "--interface", host, "--port", str(port),
+        "--credentials", str(credentials), "--interface", host, "--port", str(port),
         "--enable-api", "--auth-token", token,
     ]
     return command + (["--cors", *cors] if cors else [])

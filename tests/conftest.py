@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from bot import settings
+from bot.deployment import write_credentials
 from bot.services import Chat, actions_command, environment, rasa_command, wait_until_up
 from bot.store import Store, load
 from bot.train import train
@@ -45,14 +46,23 @@ def app_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def servers(model, app_db, tmp_path_factory):
-    """A real Rasa server and a real action server on free ports, with an SQLite tracker store."""
+def slack_env() -> dict:
+    """The Slack channel's variables, pointing at a local stand-in for Slack's Web API."""
+    return {}
+
+
+@pytest.fixture(scope="session")
+def servers(model, app_db, slack_env, teams_env, tmp_path_factory):
+    """A real Rasa server and a real action server on free ports, with an SQLite tracker store, and the Slack and
+    Teams channels switched on against local stand-ins."""
     workdir = tmp_path_factory.mktemp("servers")
     rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
-    env = environment("127.0.0.1", actions_port, workdir / "conversations.db", app_db)
+    env = {**environment("127.0.0.1", actions_port, workdir / "conversations.db", app_db), **slack_env, **teams_env}
+    credentials = workdir / "credentials.yml"
+    write_credentials(credentials, env)
     commands = {
         "actions": actions_command(actions_port),
-        "rasa": rasa_command(model, "127.0.0.1", rasa_port, TOKEN, cors=[f"http://127.0.0.1:{web_port}"]),
+        "rasa": rasa_command(model, "127.0.0.1", rasa_port, TOKEN, credentials, cors=[f"http://127.0.0.1:{web_port}"]),
     }
     processes = []
     for name, command in commands.items():
@@ -65,7 +75,7 @@ def servers(model, app_db, tmp_path_factory):
         wait_until_up(f"http://127.0.0.1:{actions_port}/health", *processes[0])
         wait_until_up(f"http://127.0.0.1:{rasa_port}/status?token={TOKEN}", *processes[1])
         yield {"rasa": f"http://127.0.0.1:{rasa_port}", "tracker_db": workdir / "conversations.db", "app_db": app_db,
-               "web_port": web_port, "actions_port": actions_port, "env": env}
+               "web_port": web_port, "actions_port": actions_port, "env": env, "credentials": credentials}
     finally:
         for process, _ in processes:
             process.terminate()
@@ -96,6 +106,12 @@ def web(servers, tmp_path_factory):
 @pytest.fixture
 def chat(servers, request):
     return Chat(servers["rasa"], sender=f"test-{request.node.name}-{time.monotonic_ns()}")
+
+
+@pytest.fixture(scope="session")
+def teams_env() -> dict:
+    """The Teams channel's variables, pointing at a local stand-in for the Bot Framework."""
+    return {}
 
 
 @pytest.fixture(scope="session")

@@ -120,7 +120,7 @@ def test_full_loop_an_unknown_question_is_answered_after_labelling_and_retrainin
                       data=[web["nlu_dir"], settings.ROOT / "data" / "rules", settings.ROOT / "data" / "stories"])
     port = free_port()
     log = tmp_path / "rasa.log"
-    rasa = subprocess.Popen(rasa_command(model, "127.0.0.1", port, TOKEN), cwd=settings.ROOT, env=servers["env"],
+    rasa = subprocess.Popen(rasa_command(model, "127.0.0.1", port, TOKEN, servers["credentials"]), cwd=settings.ROOT, env=servers["env"],
                             stdout=log.open("w"), stderr=subprocess.STDOUT)
     try:
         wait_until_up(f"http://127.0.0.1:{port}/status?token={TOKEN}", rasa, log)

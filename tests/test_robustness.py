@@ -68,7 +68,7 @@ def test_action_server_down_then_back_and_a_restart_of_rasa_loses_nothing(model,
         return process, log
 
     try:
-        rasa = start(rasa_command(model, "127.0.0.1", rasa_port, TOKEN), "rasa")
+        rasa = start(rasa_command(model, "127.0.0.1", rasa_port, TOKEN, servers["credentials"]), "rasa")
         wait_until_up(f"http://127.0.0.1:{rasa_port}/status?token={TOKEN}", *rasa)
         chat = Chat(f"http://127.0.0.1:{rasa_port}", "fault-tolerance")
         down = chat.ask("mag ik een briefadres weigeren aan een vrouw uit de opvang?")
@@ -81,7 +81,7 @@ def test_action_server_down_then_back_and_a_restart_of_rasa_loses_nothing(model,
 
         rasa[0].terminate()
         rasa[0].wait(timeout=30)
-        rasa = start(rasa_command(model, "127.0.0.1", rasa_port, TOKEN), "rasa-again")
+        rasa = start(rasa_command(model, "127.0.0.1", rasa_port, TOKEN, servers["credentials"]), "rasa-again")
         wait_until_up(f"http://127.0.0.1:{rasa_port}/status?token={TOKEN}", *rasa)
         follow_up = chat.ask("waar staat dat?")
         assert (follow_up["type"], follow_up["article"]) == ("answer", "brp_briefadres_opvang")
