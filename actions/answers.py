@@ -36,7 +36,7 @@ class ActionClarify(BaliegidsAction):
 
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
         ranking = [item for item in tracker.latest_message.get("intent_ranking", []) if item["name"] != "nlu_fallback"]
-        titles = replies().store.titles()
+        titles = replies().articles
         if not ranking or ranking[0]["name"] not in titles:
             not_an_article = ranking and ranking[0]["name"] == "out_of_scope"
             dispatcher.utter_message(response="utter_out_of_scope" if not_an_article else "utter_default")
@@ -60,7 +60,7 @@ class ActionShowDomain(BaliegidsAction):
 
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
         chosen = tracker.get_slot("domain")
-        ids = replies().store.ids_in_domain(chosen) if chosen else []
+        ids = replies().ids_in_domain(chosen) if chosen else []
         if not ids:
             dispatcher.utter_message(response="utter_capabilities")
             return []

@@ -11,6 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shared import BaliegidsAction, replies
+from bot.render import RenderedArticle
 
 ANSWERS = {"affirm": "ja", "deny": "nee", "dont_know": "onbekend"}
 ANSWER_BUTTONS = [
@@ -163,7 +164,7 @@ class DecisionOutcome(BaliegidsAction):
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
         row = replies().article(self.article_id)
         paragraphs = [f"**Keuzehulp: {row.title}**", *self.advice(tracker.get_slot)]
-        dispatcher.utter_message(**replies().answer(row, "\n\n".join(paragraphs), confidence=1.0))
+        dispatcher.utter_message(**replies().answer(RenderedArticle(row), "\n\n".join(paragraphs), confidence=1.0))
         return [SlotSet("article", row.id)] + [SlotSet(slot, None) for slot in self.slots]
 
 

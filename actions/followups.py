@@ -29,7 +29,7 @@ class FollowUp(BaliegidsAction):
             return []
         rendered = RenderedArticle(row)
         text = f"**{self.heading}: {row.title}**\n\n{self.part(rendered)}"
-        dispatcher.utter_message(**replies().answer(row, text, confidence=1.0, buttons=[]))
+        dispatcher.utter_message(**replies().answer(rendered, text, confidence=1.0, buttons=[]))
         return []
 
 

@@ -18,31 +18,37 @@ FEEDBACK_BUTTONS = [
 
 
 class Replies:
-    """Knows the store and the contacts; turns them into dispatcher arguments."""
+    """Knows the articles and the contacts; turns them into dispatcher arguments."""
 
     def __init__(self, store: Store = None, contacts: dict = None):
         self.store = store or Store()
+        # The knowledge base is loaded before the action server starts and does not change while it runs.
+        self.articles = self.store.articles()
         self.contacts = contacts or load_contacts()
 
     def article(self, article_id: str) -> Optional[ArticleRow]:
-        return self.store.article(article_id)
+        return self.articles.get(article_id)
+
+    def ids_in_domain(self, domain: str) -> List[str]:
+        return [row.id for row in self.articles.values() if row.domain == domain]
 
     def article_buttons(self, ids: List[str]) -> List[dict]:
-        titles = self.store.titles()
-        return [{"title": titles[article_id], "payload": f"/{article_id}"} for article_id in ids if article_id in titles]
+        return [{"title": self.articles[id_].title, "payload": f"/{id_}"} for id_ in ids if id_ in self.articles]
 
-    def answer(self, row: ArticleRow, text: str, confidence: float, buttons: List[dict] = None) -> dict:
-        """An `answer` reply from `row`: text, buttons (related articles and feedback) and payload."""
-        rendered = RenderedArticle(row)
+    def answer(self, rendered: RenderedArticle, text: str, confidence: float, buttons: List[dict] = None) -> dict:
+        """An `answer` reply: text, buttons (related articles unless given, then feedback) and payload."""
+        if buttons is None:
+            buttons = self.article_buttons(rendered.row.related)
         return {
             "text": text,
-            "buttons": (self.article_buttons(row.related) if buttons is None else buttons) + FEEDBACK_BUTTONS,
+            "buttons": buttons + FEEDBACK_BUTTONS,
             "json_message": rendered.payload(confidence),
         }
 
     def full_answer(self, row: ArticleRow, confidence: float) -> dict:
+        rendered = RenderedArticle(row)
         aid = [DECISION_AIDS[row.id]] if row.id in DECISION_AIDS else []
-        return self.answer(row, RenderedArticle(row).full(), confidence, aid + self.article_buttons(row.related))
+        return self.answer(rendered, rendered.full(), confidence, aid + self.article_buttons(row.related))
 
     def contact(self, audience: str) -> dict:
         return contact_for(audience, self.contacts)

@@ -2,7 +2,7 @@
 import datetime
 import sqlite3
 from pathlib import Path
-from typing import List, Optional
+from typing import Dict, List
 
 from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Integer, String, Text, create_engine, delete, select
 from sqlalchemy.exc import OperationalError
@@ -77,19 +77,11 @@ class Store:
             session.execute(delete(ArticleRow))
             session.add_all(_row(article) for article in articles)
 
-    def article(self, article_id: str) -> Optional[ArticleRow]:
+    def articles(self) -> Dict[str, ArticleRow]:
+        """All articles with their sources, by id, ordered by title (usable after the session closes)."""
         with self.session() as session:
-            query = select(ArticleRow).options(selectinload(ArticleRow.sources)).where(ArticleRow.id == article_id)
-            return session.execute(query).scalar_one_or_none()
-
-    def titles(self) -> dict:
-        with self.session() as session:
-            return dict(session.execute(select(ArticleRow.id, ArticleRow.title)).all())
-
-    def ids_in_domain(self, domain: str) -> List[str]:
-        with self.session() as session:
-            query = select(ArticleRow.id).where(ArticleRow.domain == domain).order_by(ArticleRow.title)
-            return list(session.execute(query).scalars())
+            query = select(ArticleRow).options(selectinload(ArticleRow.sources)).order_by(ArticleRow.title)
+            return {row.id: row for row in session.execute(query).scalars()}
 
     def add_feedback(self, **fields) -> None:
         with self.session.begin() as session:

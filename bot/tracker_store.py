@@ -3,19 +3,32 @@ import copy
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import UserUttered
+from sqlalchemy import event
 
 from bot.redact import redact
 
 
-def redacted(event):
-    if not isinstance(event, UserUttered) or not event.text:
-        return event
-    clean = copy.deepcopy(event)
-    clean.text, _ = redact(event.text)
+def redacted(event_):
+    if not isinstance(event_, UserUttered) or not event_.text:
+        return event_
+    clean = copy.deepcopy(event_)
+    clean.text, _ = redact(event_.text)
     clean.parse_data["text"] = clean.text
     return clean
 
 
+def _sqlite_settings(connection, _record) -> None:
+    # WAL lets the review pages read while the server writes; NORMAL drops the disk flush after every turn (a
+    # power cut can lose the last turns, never corrupt the file; a restart of the server loses nothing).
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_settings)
+
     def _additional_events(self, session, tracker):
-        return (redacted(event) for event in super()._additional_events(session, tracker))
+        return (redacted(event_) for event_ in super()._additional_events(session, tracker))

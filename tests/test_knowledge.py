@@ -105,7 +105,7 @@ def test_invalid_yaml_is_reported_with_the_file(tmp_path):
 def test_store_round_trip_and_rendering(tmp_path, articles):
     store = Store(tmp_path / "app.db")
     store.replace_articles(list(articles.values()))
-    row = store.article("brp_briefadres_opvang")
+    row = store.articles()["brp_briefadres_opvang"]
     rendered = RenderedArticle(row)
     text = rendered.full()
     assert text.startswith(f"**{row.title}**\n\n{rendered.short}")
@@ -117,4 +117,4 @@ def test_store_round_trip_and_rendering(tmp_path, articles):
     assert any((source["url"] or "").startswith("https://wetten.overheid.nl/") for source in payload["sources"])
     assert payload["last_verified"] == row.last_verified.isoformat()
     store.replace_articles(list(articles.values()))  # reloading keeps one copy of each article
-    assert len(store.titles()) == len(articles)
+    assert len(store.articles()) == len(articles)
