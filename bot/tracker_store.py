@@ -3,7 +3,9 @@ import copy
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import UserUttered
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import SingletonThreadPool
 
 from bot.redact import redact
 
@@ -28,7 +30,11 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite":
+            # SQLAlchemy 1.4 opens and closes a SQLite connection for every session (twice a turn); the server
+            # handles turns on one thread, so one connection kept open for it is enough.
+            self.engine = create_engine(self.engine.url, poolclass=SingletonThreadPool)
             event.listen(self.engine, "connect", _sqlite_settings)
+            self.sessionmaker = sessionmaker(bind=self.engine)
 
     def _additional_events(self, session, tracker):
         return (redacted(event_) for event_ in super()._additional_events(session, tracker))
