@@ -15,6 +15,7 @@ from bot.deployment import write_credentials
 from bot.services import Chat, actions_command, environment, rasa_command, wait_until_up
 from bot.store import Store, load
 from bot.train import train
+from tests.fake_slack import FakeSlack
 
 TOKEN = "test-token"
 
@@ -46,9 +47,18 @@ def app_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def slack_env() -> dict:
+def fake_slack():
+    """A local stand-in for Slack's Web API (tests/fake_slack.py)."""
+    slack = FakeSlack(free_port(), token="xoxb-test-bot-token")
+    yield slack
+    slack.stop()
+
+
+@pytest.fixture(scope="session")
+def slack_env(fake_slack) -> dict:
     """The Slack channel's variables, pointing at a local stand-in for Slack's Web API."""
-    return {}
+    return {"SLACK_BOT_TOKEN": fake_slack.token, "SLACK_SIGNING_SECRET": "test-signing-secret",
+            "SLACK_API_URL": fake_slack.url}
 
 
 @pytest.fixture(scope="session")
