@@ -11,7 +11,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 TRAINING_INPUT := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null)
 
-.PHONY: run test train bench setup browser spacy validate clean
+.PHONY: run test train bench setup browser spacy validate teams-app clean
 
 run: setup $(MODEL)
 	$(PY) -m bot.run
@@ -47,6 +47,11 @@ $(SPACY): $(INSTALLED)
 # Retrained only when the config, the domain, the training data or the spaCy pipeline changed.
 $(MODEL): $(INSTALLED) $(SPACY) $(TRAINING_INPUT)
 	$(PY) -m bot.train
+
+# The zip a Teams admin uploads (README, "Teams koppelen"); needs TEAMS_APP_ID. Standard library only, so any
+# python3 will do, also before the set-up.
+teams-app:
+	python3 -m bot.teams_app
 
 clean:
 	rm -rf models var/spacy

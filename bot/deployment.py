@@ -13,7 +13,7 @@ CHANNELS: Dict[str, Tuple[str, Tuple[str, ...], Tuple[str, ...]]] = {
     "bot.teams.TeamsInput": (
         "Teams",
         ("TEAMS_APP_ID", "TEAMS_APP_PASSWORD", "TEAMS_TENANT_ID"),
-        ("TEAMS_OPENID_METADATA_URL", "TEAMS_TOKEN_URL", "TEAMS_ALLOWED_SERVICE_HOSTS"),
+        ("TEAMS_OPENID_METADATA_URL", "TEAMS_LOGIN_URL", "TEAMS_ALLOWED_SERVICE_HOSTS"),
     ),
 }
 

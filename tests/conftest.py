@@ -119,9 +119,19 @@ def chat(servers, request):
 
 
 @pytest.fixture(scope="session")
-def teams_env() -> dict:
+def bot_framework():
+    """A local stand-in for the Bot Framework, the tenant's token endpoint and the Teams Connector service."""
+    from tests.fake_bot_framework import FakeBotFramework
+
+    fake = FakeBotFramework()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def teams_env(bot_framework) -> dict:
     """The Teams channel's variables, pointing at a local stand-in for the Bot Framework."""
-    return {}
+    return bot_framework.environment()
 
 
 @pytest.fixture(scope="session")
