@@ -15,6 +15,7 @@ from bot.deployment import write_credentials
 from bot.services import Chat, actions_command, environment, rasa_command, wait_until_up
 from bot.store import Store, load
 from bot.train import train
+from tests.fake_bot_framework import FakeBotFramework
 from tests.fake_slack import FakeSlack
 
 TOKEN = "test-token"
@@ -121,8 +122,6 @@ def chat(servers, request):
 @pytest.fixture(scope="session")
 def bot_framework():
     """A local stand-in for the Bot Framework, the tenant's token endpoint and the Teams Connector service."""
-    from tests.fake_bot_framework import FakeBotFramework
-
     fake = FakeBotFramework()
     yield fake
     fake.stop()

@@ -12,10 +12,13 @@ def teams_markdown(text: str) -> str:
     return LONE_LINE_BREAK.sub("\n\n", text)
 
 
-def source_list(sources: List[dict]) -> str:
-    """A seed document has no url: its title is shown without a link."""
-    return "\n".join(f"- [{source['title']}]({source['url']})" if source.get("url") else f"- {source['title']}"
-                     for source in sources)
+def with_source_links(text: str, sources: List[dict]) -> str:
+    """The answer's source list ("[1] title: url") with each title as a link; a seed document has no url and
+    keeps its plain title."""
+    for source in sources:
+        if source.get("url"):
+            text = text.replace(f"{source['title']}: {source['url']}", f"[{source['title']}]({source['url']})")
+    return text
 
 
 def action(button: dict) -> dict:
@@ -28,11 +31,8 @@ def render_activity(message: dict, incoming: dict) -> dict:
     """The reply activity for one bot message (text, buttons, custom) to the message activity `incoming`."""
     body = []
     if message.get("text"):
-        body.append({"type": "TextBlock", "text": teams_markdown(message["text"]), "wrap": True})
-    sources = (message.get("custom") or {}).get("sources")
-    if sources:
-        body += [{"type": "TextBlock", "text": "**Links naar de bronnen**", "wrap": True, "separator": True},
-                 {"type": "TextBlock", "text": source_list(sources), "wrap": True}]
+        text = with_source_links(message["text"], (message.get("custom") or {}).get("sources") or [])
+        body.append({"type": "TextBlock", "text": teams_markdown(text), "wrap": True})
     card = {"$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard",
             "version": "1.4", "body": body, "actions": [action(button) for button in message.get("buttons") or []]}
     activity = {"type": "message", "from": incoming["recipient"], "recipient": incoming["from"],
