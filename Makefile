@@ -11,12 +11,12 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 TRAINING_INPUT := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null)
 
-.PHONY: run test train bench setup browser spacy validate teams-app clean
+.PHONY: run test train bench setup browser services spacy validate teams-app clean
 
 run: setup $(MODEL)
 	$(PY) -m bot.run
 
-test: setup browser
+test: setup browser services
 	$(PY) -m pytest
 
 setup: $(INSTALLED) $(SPACY)
@@ -30,6 +30,10 @@ train: setup $(MODEL)
 # The browser tests drive Debian's Chromium (no browser download).
 browser:
 	bash scripts/setup-browser.sh
+
+# The production-profile test runs its own PostgreSQL and Redis (Debian's packages).
+services:
+	bash scripts/setup-services.sh
 
 validate: setup
 	$(VENV)/bin/rasa data validate --fail-on-warnings

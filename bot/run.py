@@ -10,9 +10,10 @@ import time
 from bot import settings
 from bot.articles import KnowledgeError
 from bot.deployment import write_credentials
+from bot.preflight import check_stores
 from bot.services import actions_command, environment, rasa_command, web_command
 from bot.spacy_pipeline import describe, installed_meta
-from bot.store import StoreError, check_writable, load
+from bot.store import StoreError, load
 from bot.train import trained_with
 
 def api_token() -> str:
@@ -30,14 +31,17 @@ def api_token() -> str:
 def main() -> int:
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
     try:
-        for database in (settings.APP_DB, settings.TRACKER_DB):
-            check_writable(database)
+        check_stores()
         count = load()
     except (KnowledgeError, StoreError) as error:
         print(f"FOUT: {error}", file=sys.stderr)
         return 1
     model = settings.MODEL_DIR / f"{settings.MODEL_NAME}.tar.gz"
-    print(f"Kennisbank: {count} artikelen geladen in {settings.APP_DB}")
+    print(f"Kennisbank: {count} artikelen geladen in {settings.shown(settings.APP_DB_URL)}")
+    locks = "in het geheugen"
+    if settings.LOCK_STORE == "redis":
+        locks = f"Redis op {settings.REDIS_HOST}:{settings.REDIS_PORT}"
+    print(f"Gesprekken: {settings.shown(settings.TRACKER_DB_URL)}; vergrendeling per gesprek: {locks}")
     print(f"spaCy-pipeline: {describe(installed_meta())}; model getraind met: {trained_with()}")
     stopping = []  # set by Ctrl-C (SIGINT) or SIGTERM, also when the shell started us with SIGINT ignored
     for signal_number in (signal.SIGINT, signal.SIGTERM):

@@ -9,17 +9,27 @@ from typing import List
 
 import requests
 
+from bot import settings
+
 BIN = Path(sys.executable).parent
 
 
 def environment(host: str, actions_port: int, tracker_db: Path, app_db: Path) -> dict:
-    """The variables endpoints.yml and bot/settings.py read in the child processes."""
+    """The variables endpoints.yml and bot/settings.py read in the child processes. The stores are the SQLite files
+    `tracker_db` and `app_db` unless BALIEGIDS_TRACKER_DB_URL / BALIEGIDS_APP_DB_URL name a database server."""
     return {
         **os.environ,
         "BALIEGIDS_HOST": host,
         "ACTIONS_PORT": str(actions_port),
+        "BALIEGIDS_ACTIONS_URL": os.environ.get("BALIEGIDS_ACTIONS_URL") or f"http://{host}:{actions_port}/webhook",
         "BALIEGIDS_TRACKER_DB": str(tracker_db),
+        "BALIEGIDS_TRACKER_DB_URL": os.environ.get("BALIEGIDS_TRACKER_DB_URL", ""),  # empty: the SQLite file
         "BALIEGIDS_APP_DB": str(app_db),
+        "BALIEGIDS_LOCK_STORE": settings.LOCK_STORE,
+        "BALIEGIDS_REDIS_HOST": settings.REDIS_HOST,
+        "BALIEGIDS_REDIS_PORT": str(settings.REDIS_PORT),
+        "BALIEGIDS_REDIS_PASSWORD": settings.REDIS_PASSWORD,
+        "BALIEGIDS_REDIS_DB": str(settings.REDIS_DB),
         "SANIC_HOST": host,  # the action server's listening address
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "TF_CPP_MIN_LOG_LEVEL": "2",

@@ -2,11 +2,25 @@
 import os
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _path(variable: str, default: Path) -> Path:
     return Path(os.environ.get(variable, default))
+
+
+def database_url(database) -> str:
+    """`database` is an SQLAlchemy URL, or the path of an SQLite file."""
+    database = str(database)
+    return database if "://" in database else f"sqlite:///{database}"
+
+
+def shown(url: str) -> str:
+    """A database as messages name it: the SQLite file, or the URL with its password masked."""
+    parsed = make_url(url)
+    return parsed.database if parsed.get_backend_name() == "sqlite" else parsed.render_as_string(hide_password=True)
 
 
 KNOWLEDGE_DIR = _path("BALIEGIDS_KNOWLEDGE_DIR", ROOT / "knowledge")
@@ -16,6 +30,16 @@ CONTACTS_FILE = _path("BALIEGIDS_CONTACTS", ROOT / "contacts.yml")
 VAR_DIR = _path("BALIEGIDS_VAR_DIR", ROOT / "var")
 APP_DB = _path("BALIEGIDS_APP_DB", VAR_DIR / "baliegids.db")
 TRACKER_DB = _path("BALIEGIDS_TRACKER_DB", VAR_DIR / "conversations.db")
+# Several servers share the conversations and the app data in one database server (PostgreSQL): its URL then
+# replaces the SQLite file above.
+APP_DB_URL = os.environ.get("BALIEGIDS_APP_DB_URL") or database_url(APP_DB)
+TRACKER_DB_URL = os.environ.get("BALIEGIDS_TRACKER_DB_URL") or database_url(TRACKER_DB)
+# Rasa's lock store: in_memory for one Rasa server, redis when several share the conversations.
+LOCK_STORE = os.environ.get("BALIEGIDS_LOCK_STORE", "in_memory")
+REDIS_HOST = os.environ.get("BALIEGIDS_REDIS_HOST", "localhost")
+REDIS_PORT = int(os.environ.get("BALIEGIDS_REDIS_PORT", "6379"))
+REDIS_PASSWORD = os.environ.get("BALIEGIDS_REDIS_PASSWORD", "")
+REDIS_DB = int(os.environ.get("BALIEGIDS_REDIS_DB", "1"))
 SPACY_DIR = ROOT / "var" / "spacy" / "nl"  # fixed: config.yml's SpacyNLP loads it from this path
 MODEL_DIR = _path("BALIEGIDS_MODEL_DIR", ROOT / "models")
 MODEL_NAME = "baliegids"
@@ -29,7 +53,3 @@ PUBLIC_RASA_URL = os.environ.get("BALIEGIDS_PUBLIC_RASA_URL", f"http://{HOST}:{R
 CORS_ORIGINS = os.environ.get(
     "BALIEGIDS_CORS_ORIGINS", f"http://127.0.0.1:{WEB_PORT} http://localhost:{WEB_PORT}"
 ).split()
-
-
-def database_url(path: Path) -> str:
-    return f"sqlite:///{path}"

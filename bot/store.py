@@ -1,10 +1,10 @@
 """The SQLAlchemy store the custom actions query: articles with their sources, and user feedback."""
 import datetime
-import sqlite3
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Union
 
 from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Integer, String, Text, create_engine, delete, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import declarative_base, relationship, selectinload, sessionmaker
 
@@ -57,17 +57,21 @@ class FeedbackRow(Base):
 
 
 class Store:
-    def __init__(self, path: Path = None):
-        self.path = Path(path or settings.APP_DB)
-        self.engine = create_engine(settings.database_url(self.path), future=True)
+    def __init__(self, database: Union[Path, str] = None):
+        """`database`: an SQLite file or an SQLAlchemy URL; by default the app database from bot/settings.py."""
+        self.url = make_url(settings.database_url(database or settings.APP_DB_URL))
+        self.engine = create_engine(self.url, future=True)
         self.session = sessionmaker(self.engine, future=True, expire_on_commit=False)
 
     def create(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.url.get_backend_name() == "sqlite":
+            Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
         try:
             Base.metadata.create_all(self.engine)
         except OperationalError as error:
-            raise StoreError(f"database {self.path} kan niet worden geopend of aangemaakt: {error.orig}") from error
+            raise StoreError(
+                f"database {settings.shown(self.url)} kan niet worden geopend of aangemaakt: {error.orig}"
+            ) from error
 
     def replace_articles(self, articles: List[Article]) -> None:
         """Replaces all articles in one transaction; feedback stays."""
@@ -124,24 +128,8 @@ def _row(article: Article) -> ArticleRow:
     )
 
 
-def check_writable(path: Path) -> None:
-    """A clear error now, rather than a failing conversation later: missing folder, no rights, or locked."""
-    if not path.parent.is_dir():
-        raise StoreError(f"database {path}: de map bestaat niet ({path.parent})")
-    connection = None
-    try:
-        connection = sqlite3.connect(path, timeout=2)
-        connection.execute("begin immediate")
-        connection.rollback()
-    except sqlite3.OperationalError as error:
-        raise StoreError(f"database {path} is vergrendeld of niet te schrijven ({error})") from error
-    finally:
-        if connection is not None:
-            connection.close()
-
-
-def load(path: Path = None) -> int:
+def load(database: Union[Path, str] = None) -> int:
     """Validates knowledge/ and loads it into the store; returns the number of articles."""
     articles = load_articles()
-    Store(path).replace_articles(articles)
+    Store(database).replace_articles(articles)
     return len(articles)

@@ -57,7 +57,7 @@ def test_a_flood_from_one_sender_is_slowed_down_without_losing_what_was_accepted
 def test_action_server_down_then_back_and_a_restart_of_rasa_loses_nothing(model, servers, tmp_path):
     """Own servers: Rasa first without an action server, which then comes up; then Rasa restarts."""
     rasa_port, actions_port = free_port(), free_port()
-    env = {**servers["env"], "ACTIONS_PORT": str(actions_port),
+    env = {**servers["env"], "BALIEGIDS_ACTIONS_URL": f"http://127.0.0.1:{actions_port}/webhook",
            "BALIEGIDS_TRACKER_DB": str(tmp_path / "conversations.db")}
     started = []
 

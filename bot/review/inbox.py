@@ -4,10 +4,11 @@ import datetime
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional
+from typing import Dict, Iterable, List, Optional, Union
 
 import yaml
 from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, String, Table, Text, create_engine, select
+from sqlalchemy.pool import NullPool
 
 from bot import settings
 from bot.articles import load_articles
@@ -75,9 +76,12 @@ def _predicted(parse_data: dict):
     return (ranking[0]["name"], float(ranking[0]["confidence"])) if ranking else (None, 0.0)
 
 
-def questions(tracker_db: Path = None) -> List[Item]:
-    """Every typed user question (not button payloads), newest first, with why it needs review (or None)."""
-    engine = create_engine(settings.database_url(tracker_db or settings.TRACKER_DB), future=True)
+def questions(tracker_db: Union[Path, str] = None) -> List[Item]:
+    """Every typed user question (not button payloads), newest first, with why it needs review (or None).
+    `tracker_db`: an SQLite file or an SQLAlchemy URL; by default Rasa's tracker store from bot/settings.py."""
+    # No pool: a database server would otherwise keep a connection open for every call.
+    url = settings.database_url(tracker_db or settings.TRACKER_DB_URL)
+    engine = create_engine(url, poolclass=NullPool, future=True)
     with engine.connect() as connection:
         rows = connection.execute(
             select(_events.c.id, _events.c.sender_id, _events.c.type_name, _events.c.data)
@@ -120,8 +124,9 @@ def questions(tracker_db: Path = None) -> List[Item]:
 class Review:
     """The inbox with the trainer's labels, and the export to the NLU training files."""
 
-    def __init__(self, tracker_db: Path = None, app_db: Path = None, nlu_dir: Path = None):
-        self.tracker_db = tracker_db or settings.TRACKER_DB
+    def __init__(self, tracker_db: Union[Path, str] = None, app_db: Union[Path, str] = None,
+                 nlu_dir: Path = None):
+        self.tracker_db = tracker_db or settings.TRACKER_DB_URL
         self.store = Store(app_db)
         self.store.create()
         self.nlu_dir = nlu_dir or settings.NLU_DIR
