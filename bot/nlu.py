@@ -1,9 +1,9 @@
 """ExactMatchClassifier: a message that is literally a training example (ignoring case, punctuation and spacing)
 gets that example's intent with full confidence.
 
-Why: DIET with constrained similarities spreads its confidence thinly over ~50 intents for very short messages
+Why: a statistical intent classifier spreads its confidence thinly over ~50 intents for very short messages
 ("waar staat dat?", "nee"), so the FallbackClassifier would turn a known follow-up into a clarifying question.
-It runs after DIET and before the FallbackClassifier; any other message keeps DIET's prediction."""
+It runs after the intent classifier and before the FallbackClassifier; any other message keeps that prediction."""
 import re
 from typing import Any, Dict, List, Optional, Text
 
