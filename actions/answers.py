@@ -52,6 +52,17 @@ class ActionClarify(BaliegidsAction):
         return []
 
 
+class ActionCheckClientData(BaliegidsAction):
+    """Runs before a reply that comes straight from the domain (out of scope), so client data in such a question
+    gets the reminder too; it adds nothing else."""
+
+    def name(self) -> Text:
+        return "action_check_client_data"
+
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
+        return []
+
+
 class ActionShowDomain(BaliegidsAction):
     """A domain button from the greeting: list that domain's articles as buttons."""
 

@@ -73,6 +73,15 @@ def test_the_http_api_refuses_requests_without_the_token(servers):
     assert requests.get(f"{servers['rasa']}/status?token={TOKEN}", timeout=5).status_code == 200
 
 
+def test_client_data_in_an_out_of_scope_question_also_gets_the_reminder_once(chat):
+    first = chat.send("mevrouw de vries, tel 06-12345678, vraagt hoe ze een nieuw paspoort aanvraagt")
+    texts = [message.get("text", "") for message in first]
+    assert texts[0].startswith("Let op: typ geen gegevens van cliënten")
+    assert [message["custom"]["type"] for message in first if "custom" in message] == ["no_answer"]
+    again = chat.send("en als ze 06-87654321 heeft, wat kost een paspoort?")
+    assert not any(message.get("text", "").startswith("Let op") for message in again)
+
+
 def test_client_data_typed_in_the_chat_is_not_stored(chat, servers):
     question = ("mevrouw met bsn 111222333, tel 06-12345678, mail j.jansen@example.nl zit in de opvang en wil een "
                 "briefadres, mag ik dat weigeren?")
