@@ -52,10 +52,9 @@ $(SPACY): $(INSTALLED)
 $(MODEL): $(INSTALLED) $(SPACY) $(TRAINING_INPUT)
 	$(PY) -m bot.train
 
-# The zip a Teams admin uploads (README, "Teams koppelen"); needs TEAMS_APP_ID. Standard library only, so any
-# python3 will do, also before the set-up.
-teams-app:
-	python3 -m bot.teams_app
+# The zip a Teams admin uploads (README, "Teams koppelen"); needs TEAMS_APP_ID.
+teams-app: $(INSTALLED)
+	$(PY) -m bot.teams_app
 
 clean:
 	rm -rf models var/spacy

@@ -1,5 +1,5 @@
 """`make teams-app`: the zip a Teams admin uploads, with teams-app/manifest.json (the bot's app id filled in) and
-the two icons at its root. Only the standard library, so it runs before (or without) the set-up."""
+the two icons at its root."""
 import os
 import re
 import sys
