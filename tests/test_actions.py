@@ -15,7 +15,7 @@ from bot import settings
 
 @pytest.fixture(autouse=True)
 def test_store(app_db, monkeypatch):
-    monkeypatch.setattr(settings, "APP_DB", app_db)
+    monkeypatch.setattr(settings, "APP_DB_URL", settings.database_url(app_db))
     shared.replies.cache_clear()
     yield
     shared.replies.cache_clear()
