@@ -36,13 +36,13 @@ class ActionClarify(BaliegidsAction):
 
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
         ranking = [item for item in tracker.latest_message.get("intent_ranking", []) if item["name"] != "nlu_fallback"]
-        titles = replies().articles
-        if not ranking or ranking[0]["name"] not in titles:
+        articles = replies().articles
+        if not ranking or ranking[0]["name"] not in articles:
             not_an_article = ranking and ranking[0]["name"] == "out_of_scope"
             dispatcher.utter_message(response="utter_out_of_scope" if not_an_article else "utter_default")
             return []
         floor = ranking[0]["confidence"] * CANDIDATE_SHARE
-        candidates = [item["name"] for item in ranking if item["name"] in titles and item["confidence"] >= floor]
+        candidates = [item["name"] for item in ranking if item["name"] in articles and item["confidence"] >= floor]
         candidates = candidates[:MAX_CANDIDATES]
         dispatcher.utter_message(
             text="Ik weet niet zeker wat je bedoelt. Gaat je vraag over een van deze onderwerpen?",
