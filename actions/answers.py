@@ -2,7 +2,7 @@
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shared import BaliegidsAction, replies
@@ -13,7 +13,7 @@ CANDIDATE_SHARE = 0.2
 
 
 class ActionAnswer(BaliegidsAction):
-    """The top intent is an article id: answer with that article."""
+    """The top intent is an article id: answer with that article (and end a decision aid that was under way)."""
 
     def name(self) -> Text:
         return "action_answer"
@@ -25,7 +25,12 @@ class ActionAnswer(BaliegidsAction):
             dispatcher.utter_message(response="utter_default")
             return []
         dispatcher.utter_message(**replies().full_answer(row, intent.get("confidence", 0.0)))
-        return [SlotSet("article", row.id)]
+        events = [SlotSet("article", row.id)]
+        if tracker.active_loop_name:
+            # Another question halfway through a decision aid: the aid's form could not use it (Rasa rejects the
+            # form, and the answer rule applies); the clerk has moved on, so the aid ends rather than asking again.
+            events = [ActiveLoop(None), SlotSet("requested_slot", None)] + events
+        return events
 
 
 class ActionClarify(BaliegidsAction):
