@@ -52,10 +52,10 @@ def check_database(url: str) -> None:
 
 
 def check_lock_store() -> None:
-    if settings.LOCK_STORE == "in_memory":
+    if settings.LOCK_STORE == settings.MACHINE_LOCK_STORE:
         return
     if settings.LOCK_STORE != "redis":
-        raise StoreError(f"BALIEGIDS_LOCK_STORE moet in_memory of redis zijn, niet '{settings.LOCK_STORE}'")
+        raise StoreError(f"BALIEGIDS_LOCK_STORE moet leeg (één server) of redis zijn, niet '{settings.LOCK_STORE}'")
     where = f"Redis-lockstore {settings.REDIS_HOST}:{settings.REDIS_PORT} (db {settings.REDIS_DB})"
     client = redis.Redis(
         host=settings.REDIS_HOST, port=settings.REDIS_PORT, db=settings.REDIS_DB,

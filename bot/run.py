@@ -3,7 +3,6 @@ Ctrl-C (SIGINT) or SIGTERM stops them all."""
 import os
 import secrets
 import signal
-import subprocess
 import sys
 import time
 
@@ -11,7 +10,7 @@ from bot import settings
 from bot.articles import KnowledgeError
 from bot.deployment import write_credentials
 from bot.preflight import check_stores
-from bot.services import actions_command, environment, rasa_command, web_command
+from bot.services import actions_command, environment, rasa_command, start, stop, web_command
 from bot.spacy_pipeline import describe, installed_meta
 from bot.store import StoreError, load
 from bot.train import trained_with
@@ -38,7 +37,7 @@ def main() -> int:
         return 1
     model = settings.MODEL_DIR / f"{settings.MODEL_NAME}.tar.gz"
     print(f"Kennisbank: {count} artikelen geladen in {settings.shown(settings.APP_DB_URL)}")
-    locks = "in het geheugen"
+    locks = f"gedeeld door de werkprocessen van deze server ({settings.LOCK_FILE})"
     if settings.LOCK_STORE == "redis":
         locks = f"Redis op {settings.REDIS_HOST}:{settings.REDIS_PORT}"
     print(f"Gesprekken: {settings.shown(settings.TRACKER_DB_URL)}; vergrendeling per gesprek: {locks}")
@@ -55,7 +54,7 @@ def main() -> int:
         "acties": actions_command(settings.ACTIONS_PORT),
         "web": web_command(),
     }
-    processes = {name: subprocess.Popen(command, cwd=settings.ROOT, env=env) for name, command in commands.items()}
+    processes = {name: start(command, env) for name, command in commands.items()}
     print(
         f"Baliegids start: Rasa op http://{settings.HOST}:{settings.RASA_PORT}, acties op poort "
         f"{settings.ACTIONS_PORT}, webpagina op http://{settings.HOST}:{settings.WEB_PORT}/ . Stoppen: Ctrl-C.",
@@ -71,14 +70,7 @@ def main() -> int:
         stopped = [name for name, process in processes.items() if process.poll() is not None]
         print(f"FOUT: {', '.join(stopped)} is gestopt; de rest wordt ook gestopt.", file=sys.stderr)
         exit_code = 1
-    for process in processes.values():
-        if process.poll() is None:
-            process.terminate()
-    for process in processes.values():
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    stop(processes.values(), seconds=15)
     return exit_code
 
 

@@ -1,11 +1,12 @@
 """How the three services are started (commands, environment, readiness), for `make run`, the tests and the
 benchmark alike."""
 import os
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import List
+from typing import Iterable, List, Optional
 
 import requests
 
@@ -30,6 +31,8 @@ def environment(host: str, actions_port: int, tracker_db: Path, app_db: Path) ->
         "BALIEGIDS_REDIS_PORT": str(settings.REDIS_PORT),
         "BALIEGIDS_REDIS_PASSWORD": settings.REDIS_PASSWORD,
         "BALIEGIDS_REDIS_DB": str(settings.REDIS_DB),
+        # Worker processes of each Rasa server: one per core (rasa_sdk's action server reads another variable).
+        "SANIC_WORKERS": os.environ.get("SANIC_WORKERS", "2"),
         "SANIC_HOST": host,  # the action server's listening address
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -55,6 +58,36 @@ def web_command() -> List[str]:
     return [sys.executable, "-m", "bot.web"]
 
 
+def start(command: List[str], env: dict, log: Optional[Path] = None) -> subprocess.Popen:
+    """A server in its own process group, so that stop() reaches the Rasa server's worker processes too. Its output
+    goes to `log`, or to this terminal."""
+    output = {"stdout": log.open("w"), "stderr": subprocess.STDOUT} if log else {}
+    return subprocess.Popen(command, cwd=settings.ROOT, env=env, start_new_session=True, **output)
+
+
+def stop(processes: Iterable[subprocess.Popen], seconds: float = 10) -> None:
+    """SIGTERM to each server's process group, then SIGKILL to whatever is left after `seconds`: a Rasa worker that
+    is still loading the model ignores SIGTERM (Sanic 21.12), and would otherwise keep serving on the port."""
+    processes = list(processes)
+    for process in processes:
+        _signal_group(process, signal.SIGTERM)
+    deadline = time.monotonic() + seconds
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            pass
+        _signal_group(process, signal.SIGKILL)
+        process.wait()
+
+
+def _signal_group(process: subprocess.Popen, signal_number: int) -> None:
+    try:
+        os.killpg(process.pid, signal_number)
+    except ProcessLookupError:  # the whole group has ended
+        pass
+
+
 def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: float = 180) -> float:
     """Waits until `url` answers 200; returns the seconds it took. Fails with the log's tail when it does not."""
     started = time.monotonic()
@@ -64,7 +97,7 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: float
         try:
             if requests.get(url, timeout=2).status_code == 200:
                 return time.monotonic() - started
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # a Timeout: the port is open, no worker is ready yet
             pass
         time.sleep(0.2)
     raise RuntimeError(f"{url} kwam niet op binnen {seconds} s; log:\n{log.read_text()[-3000:]}")

@@ -34,8 +34,11 @@ TRACKER_DB = _path("BALIEGIDS_TRACKER_DB", VAR_DIR / "conversations.db")
 # replaces the SQLite file above.
 APP_DB_URL = os.environ.get("BALIEGIDS_APP_DB_URL") or database_url(APP_DB)
 TRACKER_DB_URL = os.environ.get("BALIEGIDS_TRACKER_DB_URL") or database_url(TRACKER_DB)
-# Rasa's lock store: in_memory for one Rasa server, redis when several share the conversations.
-LOCK_STORE = os.environ.get("BALIEGIDS_LOCK_STORE", "in_memory")
+# Rasa's lock store: ours for the workers of one Rasa server (bot/lock_store.py), redis when several Rasa servers
+# share the conversations.
+MACHINE_LOCK_STORE = "bot.lock_store.MachineLockStore"
+LOCK_STORE = os.environ.get("BALIEGIDS_LOCK_STORE") or MACHINE_LOCK_STORE
+LOCK_FILE = VAR_DIR / "conversation-locks"
 REDIS_HOST = os.environ.get("BALIEGIDS_REDIS_HOST", "localhost")
 REDIS_PORT = int(os.environ.get("BALIEGIDS_REDIS_PORT", "6379"))
 REDIS_PASSWORD = os.environ.get("BALIEGIDS_REDIS_PASSWORD", "")

@@ -3,7 +3,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from playwright.sync_api import sync_playwright
 
 from bot import settings
 from bot.deployment import write_credentials
-from bot.services import Chat, actions_command, environment, rasa_command, wait_until_up
+from bot.services import Chat, actions_command, environment, rasa_command, start, stop, wait_until_up, web_command
 from bot.store import Store, load
 from bot.train import train
 from tests.fake_bot_framework import FakeBotFramework
@@ -78,20 +77,14 @@ def servers(model, app_db, slack_env, teams_env, tmp_path_factory):
     processes = []
     for name, command in commands.items():
         log = workdir / f"{name}.log"
-        process = subprocess.Popen(
-            command, cwd=settings.ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
-        )
-        processes.append((process, log))
+        processes.append((start(command, env, log), log))
     try:
         wait_until_up(f"http://127.0.0.1:{actions_port}/health", *processes[0])
         wait_until_up(f"http://127.0.0.1:{rasa_port}/status?token={TOKEN}", *processes[1])
         yield {"rasa": f"http://127.0.0.1:{rasa_port}", "tracker_db": workdir / "conversations.db", "app_db": app_db,
                "web_port": web_port, "actions_port": actions_port, "env": env, "credentials": credentials}
     finally:
-        for process, _ in processes:
-            process.terminate()
-        for process, _ in processes:
-            process.wait(timeout=30)
+        stop(process for process, _ in processes)
 
 
 @pytest.fixture(scope="session")
@@ -105,13 +98,11 @@ def web(servers, tmp_path_factory):
            "BALIEGIDS_TRACKER_DB": str(servers["tracker_db"]), "BALIEGIDS_APP_DB": str(servers["app_db"]),
            "BALIEGIDS_NLU_DIR": str(nlu_dir)}
     log = workdir / "web.log"
-    process = subprocess.Popen([sys.executable, "-m", "bot.web"], cwd=settings.ROOT, env=env,
-                               stdout=log.open("w"), stderr=subprocess.STDOUT)
+    process = start(web_command(), env, log)
     url = f"http://127.0.0.1:{servers['web_port']}"
     wait_until_up(f"{url}/", process, log)
     yield {"url": url, "env": env, "nlu_dir": nlu_dir}
-    process.terminate()
-    process.wait(timeout=30)
+    stop([process])
 
 
 @pytest.fixture

@@ -2,8 +2,10 @@
 (SIGINT behaves the same)."""
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 
 import requests
 
@@ -45,6 +47,30 @@ def test_launcher_serves_all_three_and_stops_them_on_sigterm(model, tmp_path):
         except requests.ConnectionError:
             pass
     assert "spaCy-pipeline:" in log.read_text()
+
+
+def test_a_stop_while_the_rasa_workers_are_still_loading_leaves_nothing_running(model, tmp_path):
+    """The Rasa server's workers ignore SIGTERM while they load the model (Sanic 21.12); the launcher must not leave
+    them behind, serving on the port after `make run` has ended."""
+    rasa_port = free_port()
+    env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTIONS_PORT": str(free_port()), "WEB_PORT": str(free_port()),
+           "BALIEGIDS_VAR_DIR": str(tmp_path), "BALIEGIDS_MODEL_DIR": str(model.parent)}
+    launcher = subprocess.Popen([sys.executable, "-m", "bot.run"], cwd=settings.ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while True:  # the port opens when the workers start; they load the model for several seconds after that
+        assert time.monotonic() < deadline and launcher.poll() is None, "de Rasa-server kwam niet op"
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", rasa_port)) == 0:
+                break
+        time.sleep(0.1)
+    launcher.send_signal(signal.SIGTERM)
+    launcher.wait(timeout=60)
+    time.sleep(1)
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", rasa_port)) != 0, "poort luistert nog na het stoppen"
+    left = subprocess.run(["pgrep", "-f", f"--port {rasa_port}"], capture_output=True, text=True).stdout.split()
+    assert not left, f"Rasa-processen draaien nog: {left}"
 
 
 def test_a_broken_article_stops_the_start_with_file_and_field(tmp_path):

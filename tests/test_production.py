@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from bot import settings
 from bot.deployment import write_credentials
 from bot.review.inbox import questions
-from bot.services import Chat, actions_command, environment, rasa_command, wait_until_up
+from bot.services import Chat, actions_command, environment, rasa_command, start, stop, wait_until_up
 from bot.store import Store, load
 from tests.conftest import TOKEN, free_port
 
@@ -120,18 +120,14 @@ def cluster(model, postgres, redis_server, tmp_path_factory):
     processes = {}
     for name, command in commands.items():
         log = workdir / f"{name}.log"
-        processes[name] = (subprocess.Popen(command, cwd=settings.ROOT, env=env, stdout=log.open("w"),
-                                            stderr=subprocess.STDOUT), log)
+        processes[name] = (start(command, env, log), log)
     try:
         wait_until_up(f"http://127.0.0.1:{actions_port}/health", *processes["actions"])
         for name, port in ports.items():
             wait_until_up(f"http://127.0.0.1:{port}/status?token={TOKEN}", *processes[name])
         yield {"urls": {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}, "workdir": workdir}
     finally:
-        for process, _ in processes.values():
-            process.terminate()
-        for process, _ in processes.values():
-            process.wait(timeout=30)
+        stop(process for process, _ in processes.values())
 
 
 def test_one_conversation_continues_across_both_servers_and_is_stored_redacted(cluster, postgres, redis_server):

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from bot import settings
 from bot.review.accounts import Accounts
-from bot.services import Chat, rasa_command, wait_until_up
+from bot.services import Chat, rasa_command, start, stop, wait_until_up
 from bot.store import Store
 from bot.train import train
 from tests.conftest import TOKEN, free_port
@@ -120,12 +120,10 @@ def test_full_loop_an_unknown_question_is_answered_after_labelling_and_retrainin
                       data=[web["nlu_dir"], settings.ROOT / "data" / "rules", settings.ROOT / "data" / "stories"])
     port = free_port()
     log = tmp_path / "rasa.log"
-    rasa = subprocess.Popen(rasa_command(model, "127.0.0.1", port, TOKEN, servers["credentials"]), cwd=settings.ROOT, env=servers["env"],
-                            stdout=log.open("w"), stderr=subprocess.STDOUT)
+    rasa = start(rasa_command(model, "127.0.0.1", port, TOKEN, servers["credentials"]), servers["env"], log)
     try:
         wait_until_up(f"http://127.0.0.1:{port}/status?token={TOKEN}", rasa, log)
         reply = Chat(f"http://127.0.0.1:{port}", "loop-after-retraining").ask(question)
         assert (reply["type"], reply["article"]) == ("answer", "clientondersteuning")
     finally:
-        rasa.terminate()
-        rasa.wait(timeout=30)
+        stop([rasa])

@@ -130,9 +130,11 @@ def test_feedback_click_is_acknowledged_and_stored(servers, bot_framework):
 
 
 def test_the_access_token_is_fetched_once_and_reused(servers, bot_framework):
-    for _ in range(2):
+    before = len(bot_framework.issued)
+    for _ in range(6):
         ask(servers, bot_framework, activity(bot_framework, "goedemorgen"))
-    assert len(bot_framework.issued) == 1
+    # at most once per Rasa worker process (each keeps its own token until it nearly expires)
+    assert len(bot_framework.issued) - before <= int(servers["env"]["SANIC_WORKERS"])
     assert all(post["authorized"] for post in bot_framework.posts)
 
 
