@@ -255,8 +255,9 @@ def main() -> None:
         f"{verdict(training_s, TARGETS['training_s'])}); basislijn (alleen NLU): {baseline_training_s:.0f} s.",
         f"- Opstarten tot het eerste antwoord: {servers.startup_seconds:.1f} s (doel ≤ {TARGETS['startup_s']} s: "
         f"{verdict(servers.startup_seconds, TARGETS['startup_s'])}).",
-        *[f"- {name} ({m['processes']} processen): samen {m['pss']:.0f} MB resident na de belasting (PSS), "
-          f"grootste proces op zijn piek {m['peak']:.0f} MB" for name, m in memory.items()],
+        *[f"- {name}: {m['pss']:.0f} MB resident na de belasting (PSS, "
+          f"{'1 proces' if m['processes'] == 1 else str(m['processes']) + ' processen samen'}), grootste proces op "
+          f"zijn piek {m['peak']:.0f} MB" for name, m in memory.items()],
         "- Rasa-server onder 1 GB (alle processen samen): "
         f"{verdict(memory['Rasa-server']['pss'], TARGETS['rasa_memory_mb'])}.\n",
     ]

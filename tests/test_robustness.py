@@ -46,7 +46,7 @@ def test_bad_input_gets_a_clear_answer(servers, case):
 
 def test_a_flood_from_one_sender_is_slowed_down_without_losing_what_was_accepted(servers):
     url = f"{servers['rasa']}/webhooks/rest/webhook"
-    # One connection, as a browser keeps it: the limit counts per Rasa worker process (README, "Bekende grenzen").
+    # One connection, as a browser keeps it: the limit counts per Rasa worker (README, "Wat per machine blijft").
     with requests.Session() as connection:
         statuses = [connection.post(url, json={"sender": "flood", "message": "hallo"}, timeout=30).status_code
                     for _ in range(25)]
