@@ -3,11 +3,10 @@ requests, a Dutch reply for empty or too long messages and for a flood from one 
 niet beschikbaar" when the action server is down (Rasa itself would fall back to "not understood", which misleads
 the clerk) or a turn produced no reply at all."""
 import logging
-import time
 
 import aiohttp
-from collections import defaultdict, deque
-from typing import Awaitable, Callable, Deque, Dict, List
+from collections import Counter
+from typing import Awaitable, Callable, List
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -18,7 +17,9 @@ logger = logging.getLogger(__name__)
 
 MAX_CHARACTERS = 2000
 MAX_SENDER = 128
-FLOOD_MESSAGES, FLOOD_SECONDS = 20, 10.0
+# A person waits for each reply; more messages of one sender at the same time (they queue behind the conversation's
+# lock) are a runaway script or a stuck client. A fast sequential client, such as a load test, is never limited.
+MAX_AT_ONCE = 5
 UNAVAILABLE = "Baliegids is tijdelijk niet beschikbaar. Probeer het over een minuut opnieuw, of vraag een collega."
 
 
@@ -36,14 +37,7 @@ class BaliegidsRestInput(RestInput):
         return "rest"
 
     def __init__(self) -> None:
-        self.recent: Dict[str, Deque[float]] = defaultdict(deque)
-
-    def flooding(self, sender: str) -> bool:
-        times, now = self.recent[sender], time.monotonic()
-        while times and now - times[0] > FLOOD_SECONDS:
-            times.popleft()
-        times.append(now)
-        return len(times) > FLOOD_MESSAGES
+        self.in_progress: Counter = Counter()  # messages per sender that this worker is handling now
 
     @staticmethod
     async def actions_up(request: Request) -> bool:
@@ -77,18 +71,24 @@ class BaliegidsRestInput(RestInput):
                 return error(f"Ongeldig verzoek: 'sender' moet tekst zijn van 1 tot {MAX_SENDER} tekens.")
             if not isinstance(text, str):
                 return error("Ongeldig verzoek: 'message' moet tekst zijn.")
-            if self.flooding(sender):
-                return reply(sender, "Je stuurt veel berichten kort na elkaar. Wacht even en probeer het opnieuw.", 429)
+            if self.in_progress[sender] >= MAX_AT_ONCE:
+                return reply(sender, "Je stuurt veel berichten tegelijk. Wacht op het antwoord en probeer het opnieuw.",
+                             429)
             if not text.strip():
                 return reply(sender, "Typ eerst je vraag.")
             if len(text) > MAX_CHARACTERS:
                 return reply(sender, f"Je bericht is te lang (meer dan {MAX_CHARACTERS} tekens). Stel je vraag korter.")
             collector = CollectingOutputChannel()
+            self.in_progress[sender] += 1
             try:
                 await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
                                                  metadata=self.get_metadata(request)))
             except Exception:
                 logger.exception("Bericht van %s kon niet worden verwerkt.", sender)
+            finally:
+                self.in_progress[sender] -= 1
+                if not self.in_progress[sender]:
+                    del self.in_progress[sender]
             messages: List[dict] = collector.messages
             kinds = [message["custom"].get("type") for message in messages if "custom" in message]
             if not kinds or (kinds == ["no_answer"] and not await self.actions_up(request)):
