@@ -32,6 +32,7 @@ class FakeBotFramework:
         self.key = new_key()
         self.issued: List[str] = []  # access tokens handed out by the token endpoint
         self.posts: List[dict] = []  # every POST to the Connector service, accepted or not
+        self.key_set_fetches = 0
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self.handler())
         self.port = self.server.server_address[1]
@@ -51,12 +52,13 @@ class FakeBotFramework:
             "TEAMS_ALLOWED_SERVICE_HOSTS": "127.0.0.1",
         }
 
-    def token(self, service_url: Optional[str] = None, key: Optional[rsa.RSAPrivateKey] = None, **claims) -> str:
+    def token(self, service_url: Optional[str] = None, key: Optional[rsa.RSAPrivateKey] = None, key_id: str = KEY_ID,
+              **claims) -> str:
         """A request token as the Bot Connector service signs it; `claims` override the valid defaults."""
         now = int(time.time())
         payload = {"iss": self.issuer, "aud": self.app_id, "serviceUrl": service_url or self.service_url,
                    "nbf": now - 5, "exp": now + 600, **claims}
-        return jwt.encode(payload, key or self.key, algorithm="RS256", headers={"kid": KEY_ID})
+        return jwt.encode(payload, key or self.key, algorithm="RS256", headers={"kid": key_id})
 
     def posted_to(self, conversation_id: str) -> List[dict]:
         with self.lock:
@@ -89,6 +91,7 @@ class FakeBotFramework:
                     self.reply(200, {"issuer": fake.issuer, "jwks_uri": f"{fake.url}/v1/.well-known/keys",
                                      "id_token_signing_alg_values_supported": ["RS256"]})
                 elif self.path == "/v1/.well-known/keys":
+                    fake.key_set_fetches += 1
                     key = RSAAlgorithm.to_jwk(fake.key.public_key(), as_dict=True)
                     self.reply(200, {"keys": [{**key, "kid": KEY_ID, "use": "sig", "endorsements": ["msteams"]}]})
                 else:

@@ -157,6 +157,16 @@ def test_a_request_without_a_valid_token_is_refused_and_nothing_is_sent(servers,
     assert_nothing_posted(bot_framework, message["conversation"]["id"])
 
 
+def test_made_up_key_ids_do_not_make_the_bot_fetch_the_key_set_every_time(servers, bot_framework):
+    before = bot_framework.key_set_fetches
+    for number in range(6):
+        message = activity(bot_framework, QUESTION)
+        assert deliver(servers, message, bot_framework.token(key_id=f"verzonnen-{number}")).status_code == 403
+        assert_nothing_posted(bot_framework, message["conversation"]["id"])
+    # at most one fetch per Rasa worker process (each keeps its own key set), then none for a minute
+    assert bot_framework.key_set_fetches - before <= int(servers["env"]["SANIC_WORKERS"])
+
+
 def test_a_service_url_outside_the_allowed_hosts_gets_nothing(servers, bot_framework):
     elsewhere = f"http://localhost:{bot_framework.port}/teams/"  # same stand-in, a host that is not allowed
     message = activity(bot_framework, QUESTION, service_url=elsewhere)

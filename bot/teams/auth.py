@@ -10,6 +10,8 @@ import jwt
 OPENID_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
 CLOCK_SKEW = 300  # seconds; the Bot Framework documentation calls 5 minutes the industry standard
 KEYS_MAX_AGE = 24 * 3600  # the documentation asks to refresh the key set at least once every 24 hours
+# Anyone can send a token with a made-up key id; such tokens make a fresh fetch at most once per this many seconds.
+UNKNOWN_KEY_REFETCH_AFTER = 60
 TIMEOUT = aiohttp.ClientTimeout(total=10)
 
 
@@ -36,9 +38,11 @@ class TokenVerifier:
         self.fetched_at = time.monotonic()
 
     async def key(self, key_id: str) -> jwt.PyJWK:
-        """The signing key; an unknown key id makes one fresh fetch (Microsoft may have added a key)."""
+        """The signing key; an unknown key id makes a fresh fetch (Microsoft may have added a key), unless the last
+        fetch was less than a minute ago."""
         async with self.lock:
-            if key_id not in self.keys or time.monotonic() - self.fetched_at > KEYS_MAX_AGE:
+            age = time.monotonic() - self.fetched_at
+            if age > KEYS_MAX_AGE or (key_id not in self.keys and age > UNKNOWN_KEY_REFETCH_AFTER):
                 await self.refresh()
         if key_id not in self.keys:
             raise jwt.InvalidKeyError(f"onbekende sleutel {key_id!r}")
