@@ -1,5 +1,5 @@
-"""How the three services are started (commands, environment, readiness), for `make run`, the tests and the
-benchmark alike."""
+"""How the three services are started and stopped (commands, environment, process groups, readiness), for
+`make run`, the tests and the benchmark alike."""
 import os
 import signal
 import subprocess

@@ -14,7 +14,8 @@ from bot.services import wait_until_up
 from tests.conftest import free_port
 
 
-def test_launcher_serves_all_three_and_stops_them_on_sigterm(model, tmp_path):
+def launch(model, tmp_path):
+    """`make run`'s launcher on free ports, with var/ in `tmp_path` and its output in run.log there."""
     ports = {"RASA_PORT": free_port(), "ACTIONS_PORT": free_port(), "WEB_PORT": free_port()}
     env = {
         **os.environ,
@@ -27,6 +28,11 @@ def test_launcher_serves_all_three_and_stops_them_on_sigterm(model, tmp_path):
     launcher = subprocess.Popen(
         [sys.executable, "-m", "bot.run"], cwd=settings.ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
     )
+    return launcher, ports, log
+
+
+def test_launcher_serves_all_three_and_stops_them_on_sigterm(model, tmp_path):
+    launcher, ports, log = launch(model, tmp_path)
     try:
         wait_until_up(f"http://127.0.0.1:{ports['RASA_PORT']}/status?token=launcher-token", launcher, log)
         wait_until_up(f"http://127.0.0.1:{ports['WEB_PORT']}/", launcher, log)
@@ -52,11 +58,8 @@ def test_launcher_serves_all_three_and_stops_them_on_sigterm(model, tmp_path):
 def test_a_stop_while_the_rasa_workers_are_still_loading_leaves_nothing_running(model, tmp_path):
     """The Rasa server's workers ignore SIGTERM while they load the model (Sanic 21.12); the launcher must not leave
     them behind, serving on the port after `make run` has ended."""
-    rasa_port = free_port()
-    env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTIONS_PORT": str(free_port()), "WEB_PORT": str(free_port()),
-           "BALIEGIDS_VAR_DIR": str(tmp_path), "BALIEGIDS_MODEL_DIR": str(model.parent)}
-    launcher = subprocess.Popen([sys.executable, "-m", "bot.run"], cwd=settings.ROOT, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    launcher, ports, log = launch(model, tmp_path)
+    rasa_port = ports["RASA_PORT"]
     deadline = time.monotonic() + 120
     while True:  # the port opens when the workers start; they load the model for several seconds after that
         assert time.monotonic() < deadline and launcher.poll() is None, "de Rasa-server kwam niet op"
