@@ -23,10 +23,10 @@ def shown(url: str) -> str:
     return parsed.database if parsed.get_backend_name() == "sqlite" else parsed.render_as_string(hide_password=True)
 
 
-KNOWLEDGE_DIR = _path("BALIEGIDS_KNOWLEDGE_DIR", ROOT / "knowledge")
-SEEDS_DIR = _path("BALIEGIDS_SEEDS_DIR", ROOT.parent / "shared" / "seeds")
+KNOWLEDGE_DIR = _path("BALIEGIDS_KNOWLEDGE_DIR", ROOT / "knowledge" / "articles")
+SEEDS_DIR = _path("BALIEGIDS_SEEDS_DIR", ROOT / "knowledge" / "seeds")
 NLU_DIR = _path("BALIEGIDS_NLU_DIR", ROOT / "data" / "nlu")  # where the trainer's labelled examples are exported
-CONTACTS_FILE = _path("BALIEGIDS_CONTACTS", ROOT / "contacts.yml")
+CONTACTS_FILE = _path("BALIEGIDS_CONTACTS", ROOT / "knowledge" / "contacts.yml")
 VAR_DIR = _path("BALIEGIDS_VAR_DIR", ROOT / "var")
 APP_DB = _path("BALIEGIDS_APP_DB", VAR_DIR / "baliegids.db")
 TRACKER_DB = _path("BALIEGIDS_TRACKER_DB", VAR_DIR / "conversations.db")

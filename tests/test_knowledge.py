@@ -11,7 +11,7 @@ from bot.articles import KnowledgeError, load_articles
 from bot.render import RenderedArticle
 from bot.store import Store
 
-SCOPE = settings.ROOT.parent / "shared" / "knowledge-scope.md"
+SCOPE = settings.ROOT / "knowledge" / "scope.md"
 HEADLINE = {
     "brp_briefadres_opvang": ["art. 2.40", "art. 2.41", "art. 2.23"],
     "kvk_adres_afschermen": ["art. 51"],
