@@ -21,11 +21,32 @@ class KnowledgeError(Exception):
 
 
 class LegalBasis(BaseModel, extra=Extra.forbid):
+    """A law article in one consolidated version of the Basiswettenbestand (wetten.overheid.nl)."""
     key: Key
     law: Text
-    article: Text
+    bwb: constr(regex=r"^BWB[RV]\d{7}$")
+    article: Text  # as the clerk reads it: "art. 2.40 lid 4"
+    article_number: constr(regex=r"^\d+[a-z]*(\.\d+[a-z]*)*$")  # the article the link opens: "2.40"
+    book: Optional[constr(regex=r"^\d+$")] = None  # Burgerlijk Wetboek: the book ("1" for art. 1:10)
     version_date: datetime.date
-    url: HttpUrl
+    # Why an older version than the one in force is cited on purpose ("de regel tot 1 januari 2026"); the law
+    # watch (make check-law) does not call such a citation stale.
+    historical: Optional[Text] = None
+
+    @root_validator(skip_on_failure=True)
+    def article_names_the_linked_number(cls, values):
+        number = (f"{values['book']}:" if values.get("book") else "") + values["article_number"]
+        if not re.search(rf"(?<![\d.:]){re.escape(number)}(?![\d.]|[a-z])", values["article"]):
+            raise ValueError(f"'article' ({values['article']}) noemt het gelinkte artikel {number} niet")
+        return values
+
+    @property
+    def url(self) -> str:
+        """A Juriconnect reference to the article in the cited version, as wetten.overheid.nl resolves it."""
+        book = f"&boek={self.book}" if self.book else ""
+        date = self.version_date.isoformat()
+        return (f"https://wetten.overheid.nl/jci1.3:c:{self.bwb}{book}&artikel={self.article_number}"
+                f"&z={date}&g={date}")
 
     @property
     def title(self) -> str:
