@@ -14,7 +14,7 @@ TRAINING_INPUT := config.yml domain.yml $(shell find data -type f -name '*.yml' 
 .PHONY: run test train bench setup browser services spacy validate teams-app clean
 
 run: setup $(MODEL)
-	$(PY) -m bot.run
+	$(PY) -m bot.runtime
 
 test: setup browser services
 	$(PY) -m pytest
@@ -40,21 +40,21 @@ validate: setup
 
 # Prepare the Dutch spaCy pipeline again, e.g. after setting BALIEGIDS_NL_MODEL_WHEEL.
 spacy: $(INSTALLED)
-	$(PY) -m bot.spacy_pipeline
+	$(PY) -m bot.training.spacy_pipeline
 
 $(INSTALLED): requirements.txt scripts/setup-venv.sh
 	bash scripts/setup-venv.sh
 
 $(SPACY): $(INSTALLED)
-	$(PY) -m bot.spacy_pipeline
+	$(PY) -m bot.training.spacy_pipeline
 
 # Retrained only when the config, the domain, the training data or the spaCy pipeline changed.
 $(MODEL): $(INSTALLED) $(SPACY) $(TRAINING_INPUT)
-	$(PY) -m bot.train
+	$(PY) -m bot.training.train
 
 # The zip a Teams admin uploads (README, "Teams koppelen"); needs TEAMS_APP_ID.
 teams-app: $(INSTALLED)
-	$(PY) -m bot.teams_app
+	$(PY) -m bot.channels.teams.package
 
 clean:
 	rm -rf models var/spacy

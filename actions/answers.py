@@ -6,6 +6,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shared import BaliegidsAction, replies
+from bot.contract import CLARIFY, NLU_FALLBACK, NONE_OF_THESE, OUT_OF_SCOPE, SMALLTALK, payload
 
 MAX_CANDIDATES = 3
 # A candidate is offered only when it has at least this share of the best candidate's confidence.
@@ -40,10 +41,10 @@ class ActionClarify(BaliegidsAction):
         return "action_default_ask_affirmation"
 
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
-        ranking = [item for item in tracker.latest_message.get("intent_ranking", []) if item["name"] != "nlu_fallback"]
+        ranking = [item for item in tracker.latest_message.get("intent_ranking", []) if item["name"] != NLU_FALLBACK]
         articles = replies().articles
         if not ranking or ranking[0]["name"] not in articles:
-            not_an_article = ranking and ranking[0]["name"] == "out_of_scope"
+            not_an_article = ranking and ranking[0]["name"] == OUT_OF_SCOPE
             dispatcher.utter_message(response="utter_out_of_scope" if not_an_article else "utter_default")
             return []
         floor = ranking[0]["confidence"] * CANDIDATE_SHARE
@@ -51,8 +52,8 @@ class ActionClarify(BaliegidsAction):
         candidates = candidates[:MAX_CANDIDATES]
         dispatcher.utter_message(
             text="Ik weet niet zeker wat je bedoelt. Gaat je vraag over een van deze onderwerpen?",
-            buttons=replies().article_buttons(candidates) + [{"title": "Geen van deze", "payload": "/none_of_these"}],
-            json_message={"type": "clarify", "candidates": candidates},
+            buttons=replies().article_buttons(candidates) + [{"title": "Geen van deze", "payload": payload(NONE_OF_THESE)}],
+            json_message={"type": CLARIFY, "candidates": candidates},
         )
         return []
 
@@ -83,6 +84,6 @@ class ActionShowDomain(BaliegidsAction):
         dispatcher.utter_message(
             text="Over welk onderwerp gaat je vraag?",
             buttons=replies().article_buttons(ids),
-            json_message={"type": "smalltalk"},
+            json_message={"type": SMALLTALK},
         )
         return []

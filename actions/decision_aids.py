@@ -11,7 +11,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shared import BaliegidsAction, replies
-from bot.render import RenderedArticle
+from bot.contract import SMALLTALK
+from bot.knowledge.render import RenderedArticle, section
 
 ANSWERS = {"affirm": "ja", "deny": "nee", "dont_know": "onbekend"}
 ANSWER_BUTTONS = [
@@ -38,7 +39,7 @@ class AskQuestion(BaliegidsAction):
         return f"action_ask_{self.slot}"
 
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(text=self.question, buttons=ANSWER_BUTTONS, json_message={"type": "smalltalk"})
+        dispatcher.utter_message(text=self.question, buttons=ANSWER_BUTTONS, json_message={"type": SMALLTALK})
         return []
 
 
@@ -163,8 +164,9 @@ class DecisionOutcome(BaliegidsAction):
 
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
         row = replies().article(self.article_id)
-        paragraphs = [f"**Keuzehulp: {row.title}**", *self.advice(tracker.get_slot)]
-        dispatcher.utter_message(**replies().answer(RenderedArticle(row), "\n\n".join(paragraphs), confidence=1.0))
+        advice = section("advies", "", text="\n\n".join(self.advice(tracker.get_slot)))
+        dispatcher.utter_message(**replies().answer(RenderedArticle(row), [advice], confidence=1.0,
+                                                    heading=f"Keuzehulp: {row.title}"))
         return [SlotSet("article", row.id)] + [SlotSet(slot, None) for slot in self.slots]
 
 

@@ -6,9 +6,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shared import BaliegidsAction, replies
-from bot.redact import redact
+from bot.contract import ANSWER, FEEDBACK_DOWN, FEEDBACK_UP, is_payload
+from bot.privacy.redact import redact
 
-RATINGS = {"feedback_up": "up", "feedback_down": "down"}
+RATINGS = {FEEDBACK_UP: "up", FEEDBACK_DOWN: "down"}
 
 
 def last_answer(events: List[Dict]) -> Optional[Dict]:
@@ -17,9 +18,9 @@ def last_answer(events: List[Dict]) -> Optional[Dict]:
     for event in reversed(events):
         if answer is None and event.get("event") == "bot":
             custom = (event.get("data") or {}).get("custom") or {}
-            if custom.get("type") == "answer":
+            if custom.get("type") == ANSWER:
                 answer = {"article_id": custom["article"], "answer": event.get("text")}
-        elif answer is not None and event.get("event") == "user" and not (event.get("text") or "").startswith("/"):
+        elif answer is not None and event.get("event") == "user" and not is_payload(event.get("text") or ""):
             return {**answer, "question": redact(event.get("text"))[0]}
     return answer
 

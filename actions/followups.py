@@ -1,12 +1,12 @@
 """Follow-up questions about the article the conversation is about ("waar staat dat?", "wat moet ik doen?")."""
 from abc import abstractmethod
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shared import BaliegidsAction, last_article, replies
-from bot.render import RenderedArticle
+from bot.knowledge.render import ESCALATION, SHORT, STEPS, RenderedArticle, section
 
 
 class FollowUp(BaliegidsAction):
@@ -19,8 +19,12 @@ class FollowUp(BaliegidsAction):
         return self.action_name
 
     @abstractmethod
-    def part(self, rendered: RenderedArticle) -> str:
-        """The part of the article this follow-up shows."""
+    def part(self, rendered: RenderedArticle) -> List[dict]:
+        """The sections of the article this follow-up shows."""
+
+    def sources(self, rendered: RenderedArticle) -> Optional[List[dict]]:
+        """The sources it lists: those its sections cite, unless a follow-up says otherwise."""
+        return None
 
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
         row = last_article(tracker)
@@ -28,8 +32,9 @@ class FollowUp(BaliegidsAction):
             dispatcher.utter_message(response="utter_no_topic_yet")
             return []
         rendered = RenderedArticle(row)
-        text = f"**{self.heading}: {row.title}**\n\n{self.part(rendered)}"
-        dispatcher.utter_message(**replies().answer(rendered, text, confidence=1.0, buttons=[]))
+        dispatcher.utter_message(**replies().answer(rendered, self.part(rendered), confidence=1.0, buttons=[],
+                                                    heading=f"{self.heading}: {row.title}",
+                                                    sources=self.sources(rendered)))
         return []
 
 
@@ -38,7 +43,10 @@ class ActionSource(FollowUp):
     heading = "Wettelijke basis en bronnen"
 
     def part(self, rendered):
-        return rendered.source_list()
+        return []
+
+    def sources(self, rendered):
+        return rendered.sources
 
 
 class ActionSteps(FollowUp):
@@ -46,7 +54,7 @@ class ActionSteps(FollowUp):
     heading = "Wat te doen"
 
     def part(self, rendered):
-        return f"{rendered.steps()}\n\n{rendered.source_list()}"
+        return rendered.sections([STEPS])
 
 
 class ActionContact(FollowUp):
@@ -55,7 +63,7 @@ class ActionContact(FollowUp):
 
     def part(self, rendered):
         local = replies().contact_text(rendered.row.audience)
-        return f"{rendered.escalation()}\n\nBij jouw gemeente: {local}\n\n{rendered.source_list()}"
+        return rendered.sections([ESCALATION]) + [section("contact", "Bij jouw gemeente", text=local)]
 
 
 class ActionShorter(FollowUp):
@@ -63,4 +71,4 @@ class ActionShorter(FollowUp):
     heading = "Kort"
 
     def part(self, rendered):
-        return f"{rendered.short}\n\n{rendered.source_list()}"
+        return rendered.sections([SHORT])

@@ -5,7 +5,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shared import BaliegidsAction, last_article, replies
-from bot.contacts import describe
+from bot.contract import HANDOFF
+from bot.knowledge.contacts import describe
 
 
 class ActionHandoff(BaliegidsAction):
@@ -18,6 +19,6 @@ class ActionHandoff(BaliegidsAction):
         about = f" over '{row.title}'" if row else ""
         dispatcher.utter_message(
             text=f"Voor overleg met een collega{about} kun je terecht bij {describe(contact)}.",
-            json_message={"type": "handoff", "contact": contact},
+            json_message={"type": HANDOFF, "contact": contact},
         )
         return []

@@ -6,6 +6,7 @@ from rasa_sdk.events import Restarted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.shared import BaliegidsAction
+from bot.contract import SMALLTALK
 
 
 class ActionRestart(BaliegidsAction):
@@ -16,6 +17,6 @@ class ActionRestart(BaliegidsAction):
 
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(
-            text="Het gesprek begint opnieuw. Stel gerust een nieuwe vraag.", json_message={"type": "smalltalk"}
+            text="Het gesprek begint opnieuw. Stel gerust een nieuwe vraag.", json_message={"type": SMALLTALK}
         )
         return [Restarted()]

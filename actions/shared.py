@@ -7,8 +7,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.redact import redact
-from bot.replies import Replies
+from bot.privacy.redact import redact
+from bot.knowledge.replies import Replies
 
 PRIVACY_REMINDER = (
     "Let op: typ geen gegevens van cliënten (zoals BSN, naam, adres, telefoonnummer of geboortedatum) in de chat; "

@@ -1,6 +1,6 @@
 """`make bench`: measures Baliegids against a baseline and writes the figures to BENCHMARKS.md.
 
-1. Accuracy on the held-out questions (tests/nlu_heldout.yml): intent accuracy, macro-F1, the most confused
+1. Accuracy on the held-out questions (tests/data/nlu_heldout.yml): intent accuracy, macro-F1, the most confused
    article pairs and out-of-scope rejection, for our pipeline and for Rasa's default `rasa init` pipeline trained
    on the same data; and what the clerk gets over REST (right / wrong / clarify / declined).
 2. End-to-end latency over the REST channel (action server and SQL store included): p50, p95, p99, sequential.
@@ -28,11 +28,12 @@ from typing import Dict, List, Tuple
 import requests
 
 from bot import settings
-from bot.deployment import write_credentials
-from bot.evaluation import OUT_OF_SCOPE, evaluate, load_questions
-from bot.services import Chat, actions_command, environment, rasa_command, start, stop, wait_until_up
-from bot.store import load
-from bot.train import train
+from benchmarks.chat import Chat
+from benchmarks.evaluation import evaluate, load_questions
+from bot.contract import NLU_FALLBACK, OUT_OF_SCOPE
+from bot.knowledge.store import load
+from bot.runtime.stack import ACTIONS, RASA, Stack
+from bot.training.train import train
 
 BASELINE_CONFIG = settings.ROOT / "benchmarks" / "baseline_config.yml"
 REPORT = settings.ROOT / "BENCHMARKS.md"
@@ -69,14 +70,14 @@ def intent_metrics(predicted: List[str], questions: List[Tuple[str, str]]) -> Di
         f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
     confusions = Counter(
         tuple(sorted((e, p))) for p, e in zip(predicted, expected)
-        if p != e and p != "nlu_fallback" and e != OUT_OF_SCOPE and p != OUT_OF_SCOPE
+        if p != e and p != NLU_FALLBACK and e != OUT_OF_SCOPE and p != OUT_OF_SCOPE
     )
     oos = [p for p, e in zip(predicted, expected) if e == OUT_OF_SCOPE]
     return {
         "accuracy": sum(p == e for p, e in zip(predicted, expected)) / len(expected),
         "macro_f1": sum(f1s) / len(f1s),
         "confused": confusions.most_common(5),
-        "oos_rejected": sum(p in (OUT_OF_SCOPE, "nlu_fallback") for p in oos) / len(oos),
+        "oos_rejected": sum(p in (OUT_OF_SCOPE, NLU_FALLBACK) for p in oos) / len(oos),
     }
 
 
@@ -86,24 +87,16 @@ class Servers:
     """The Rasa server and the action server, started fresh, with start-up time and memory readings."""
 
     def __init__(self, model: Path, workdir: Path):
-        self.rasa_port, self.actions_port = 5905, 5955
-        self.url = f"http://127.0.0.1:{self.rasa_port}"
-        self.workdir = workdir
         app_db = workdir / "baliegids.db"
         load(app_db)
-        env = environment("127.0.0.1", self.actions_port, workdir / "conversations.db", app_db)
         started = time.monotonic()
-        self.actions = self._start(actions_command(self.actions_port), env, "actions")
-        write_credentials(workdir / "credentials.yml", env)
-        self.rasa = self._start(rasa_command(model, "127.0.0.1", self.rasa_port, TOKEN, workdir / "credentials.yml"),
-                                env, "rasa")
-        wait_until_up(f"http://127.0.0.1:{self.actions_port}/health", self.actions, workdir / "actions.log")
-        wait_until_up(f"{self.url}/status?token={TOKEN}", self.rasa, workdir / "rasa.log")
+        self.stack = Stack(model, workdir, token=TOKEN, host="127.0.0.1", ports={RASA: 5905, ACTIONS: 5955},
+                           tracker_db=workdir / "conversations.db", app_db=app_db, services=[ACTIONS, RASA])
+        self.stack.__enter__()
+        self.url = self.stack.rasa_url
+        self.rasa, self.actions = self.stack.processes[RASA], self.stack.processes[ACTIONS]
         Chat(self.url, "startup").send("goedemorgen")
         self.startup_seconds = time.monotonic() - started
-
-    def _start(self, command, env, name):
-        return start(command, env, self.workdir / f"{name}.log")
 
     @staticmethod
     def memory_mb(process: subprocess.Popen) -> Dict[str, float]:
@@ -118,7 +111,7 @@ class Servers:
                 "peak": max(kilobytes(pid, "status", "VmHWM:") for pid in pids) / 1024}
 
     def stop(self):
-        stop([self.rasa, self.actions])
+        self.stack.stop()
 
 
 def tree(pid: int) -> List[int]:
@@ -201,7 +194,7 @@ def main() -> None:
             training_s = time.monotonic() - started
         print("2/5 Basislijn trainen (rasa init-pipeline, alleen NLU) ...", flush=True)
         started = time.monotonic()
-        subprocess.run([str(Path(sys.executable).with_name("rasa")), "train", "nlu", "--config", str(BASELINE_CONFIG),
+        subprocess.run([settings.RASA, "train", "nlu", "--config", str(BASELINE_CONFIG),
                         "--out", str(tmp / "baseline"), "--fixed-model-name", "baseline"],
                        cwd=settings.ROOT, check=True, stdout=(tmp / "baseline.log").open("w"), stderr=subprocess.STDOUT)
         baseline_training_s = time.monotonic() - started
@@ -227,7 +220,7 @@ def main() -> None:
 
     print("5/5 Rapport schrijven ...", flush=True)
     lines += [
-        "## Nauwkeurigheid (testset `tests/nlu_heldout.yml`, 290 artikelvragen en 50 buiten bereik)\n",
+        "## Nauwkeurigheid (testset `tests/data/nlu_heldout.yml`, 290 artikelvragen en 50 buiten bereik)\n",
         "| pipeline | intent-nauwkeurigheid | macro-F1 | buiten bereik geweigerd |",
         "|---|---|---|---|",
         f"| Baliegids (`config.yml`) | {ours['accuracy']:.1%} | {ours['macro_f1']:.3f} | {ours['oos_rejected']:.1%} |",

@@ -7,7 +7,7 @@ from typing import Optional
 from sqlalchemy import Column, DateTime, String, delete
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from bot.store import Base, Store
+from bot.knowledge.store import Base, Store
 
 SESSION_HOURS = 8
 MIN_PASSWORD = 12

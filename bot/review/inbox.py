@@ -11,18 +11,19 @@ from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, String, Tab
 from sqlalchemy.pool import NullPool
 
 from bot import settings
-from bot.articles import load_articles
-from bot.store import Base, Store
+from bot.contract import (ANSWER, CLARIFY, FEEDBACK_DOWN, HANDOFF, KIND_LABELS, NLU_FALLBACK, NO_ANSWER,
+                          OUT_OF_SCOPE, is_payload, payload)
+from bot.knowledge.articles import load_articles
+from bot.knowledge.store import Base, Store
 
 LOW_CONFIDENCE = 0.7
-OUT_OF_SCOPE = "out_of_scope"
 NEW_TOPIC = "nieuw_onderwerp"
+FEEDBACK, LOW_CONFIDENCE_REASON = "feedback", "low_confidence"
+# Why a question is in the inbox: what the assistant replied, or what the clerk or the confidence said of it.
 REASONS = {
-    "clarify": "verduidelijking gevraagd",
-    "no_answer": "geen antwoord",
-    "handoff": "doorverwezen",
-    "feedback": "👎 gekregen",
-    "low_confidence": "lage zekerheid",
+    **{kind: KIND_LABELS[kind] for kind in (CLARIFY, NO_ANSWER, HANDOFF)},
+    FEEDBACK: "👎 gekregen",
+    LOW_CONFIDENCE_REASON: "lage zekerheid",
 }
 
 # Rasa's own table in the tracker store database; read only.
@@ -70,9 +71,9 @@ class Item:
 
 def _predicted(parse_data: dict):
     intent = parse_data.get("intent") or {}
-    if intent.get("name") != "nlu_fallback":
+    if intent.get("name") != NLU_FALLBACK:
         return intent.get("name"), float(intent.get("confidence") or 0)
-    ranking = [item for item in parse_data.get("intent_ranking", []) if item["name"] != "nlu_fallback"]
+    ranking = [item for item in parse_data.get("intent_ranking", []) if item["name"] != NLU_FALLBACK]
     return (ranking[0]["name"], float(ranking[0]["confidence"])) if ranking else (None, 0.0)
 
 
@@ -93,9 +94,9 @@ def questions(tracker_db: Union[Path, str] = None) -> List[Item]:
         if row.type_name == "user":
             text = data.get("text") or ""
             previous = current.get(row.sender_id)
-            if previous is not None and text == "/feedback_down":
-                previous.reason = "feedback"
-            if text.startswith("/"):
+            if previous is not None and text == payload(FEEDBACK_DOWN):
+                previous.reason = FEEDBACK
+            if is_payload(text):
                 current[row.sender_id] = None if not text.startswith("/feedback") else previous
                 continue
             predicted, confidence = _predicted(data.get("parse_data") or {})
@@ -114,10 +115,10 @@ def questions(tracker_db: Union[Path, str] = None) -> List[Item]:
                 item.answer = (item.answer + "\n\n" + data["text"]).strip()
             kind = custom.get("type")
             item.kind = kind or item.kind
-            if kind in ("clarify", "no_answer", "handoff") and item.reason != "feedback":
+            if kind in (CLARIFY, NO_ANSWER, HANDOFF) and item.reason != FEEDBACK:
                 item.reason = kind
-            elif kind == "answer" and custom.get("confidence", 1) < LOW_CONFIDENCE and item.reason is None:
-                item.reason = "low_confidence"
+            elif kind == ANSWER and custom.get("confidence", 1) < LOW_CONFIDENCE and item.reason is None:
+                item.reason = LOW_CONFIDENCE_REASON
     return sorted(items, key=lambda item: item.id, reverse=True)
 
 

@@ -1,0 +1,93 @@
+"""The one reply model: an article from the store as numbered sources and sections, which every channel renders
+(the contract's `custom` payload), plus the same reply as plain text for clients that read only `text`."""
+import re
+from typing import Dict, Iterable, List, Optional
+
+from bot.contract import ANSWER
+from bot.knowledge.articles import REFERENCE
+from bot.knowledge.store import ArticleRow
+
+# Section keys, in the order an article shows them, with their headings ("" for the short answer: no heading).
+SHORT, EXPLANATION, STEPS, CAVEATS, ESCALATION = "kort", "uitleg", "stappen", "voorbehouden", "opschalen"
+HEADINGS = {SHORT: "", EXPLANATION: "Uitleg", STEPS: "Wat te doen", CAVEATS: "Let op", ESCALATION: "Opschalen"}
+SOURCES_HEADING = "Bronnen"
+MARKER = re.compile(r"\[(\d+)\]")  # a numbered citation in rendered text
+
+
+def section(key: str, heading: str = None, text: str = None, items: List[str] = None, numbered: bool = False,
+            open_: bool = True) -> dict:
+    """One section of a reply: a text (paragraphs split by a blank line) or a list of items; `open` is whether a
+    channel shows it right away or behind a disclosure."""
+    return {"key": key, "title": HEADINGS.get(key, "") if heading is None else heading, "text": text,
+            "items": items, "numbered": numbered, "open": open_}
+
+
+def as_text(title: Optional[str], sections: Iterable[dict], sources: List[dict]) -> str:
+    """A reply as one markdown-light text: **bold** headings, numbered steps, "- " bullets, the source list."""
+    parts = [f"**{title}**"] if title else []
+    for part in sections:
+        if part["title"]:
+            parts.append(f"**{part['title']}**")
+        if part["text"]:
+            parts.append(part["text"])
+        if part["items"]:
+            parts.append("\n".join(f"{number}. {item}" if part["numbered"] else f"- {item}"
+                                   for number, item in enumerate(part["items"], start=1)))
+    if sources:
+        parts += [f"**{SOURCES_HEADING}**", "\n".join(
+            f"[{source['number']}] {source['title']}" + (f": {source['url']}" if source["url"] else "")
+            for source in sources)]
+    return "\n\n".join(parts)
+
+
+class RenderedArticle:
+    """An article with its [key] references numbered [1], [2], ... in order of first use."""
+
+    def __init__(self, row: ArticleRow):
+        self.row = row
+        texts = [row.short_answer, row.answer, *row.steps, *row.caveats, row.escalation]
+        used = list(dict.fromkeys(key for text in texts for key in REFERENCE.findall(text)))
+        by_key = {source.key: source for source in row.sources}
+        self._numbers = {key: number for number, key in enumerate(used, start=1)}
+        self.sources = [{"number": self._numbers[key], "title": by_key[key].title, "url": by_key[key].url}
+                        for key in used]
+
+    def cite(self, text: str) -> str:
+        return REFERENCE.sub(lambda match: f"[{self._numbers[match.group(1)]}]", text).strip()
+
+    @property
+    def short(self) -> str:
+        return self.cite(self.row.short_answer)
+
+    def sections(self, keys: Iterable[str] = (SHORT, EXPLANATION, STEPS, CAVEATS, ESCALATION),
+                 closed: Iterable[str] = ()) -> List[dict]:
+        """The article's sections named by `keys`, in that order; those in `closed` behind a disclosure."""
+        row, closed = self.row, set(closed)
+        content: Dict[str, dict] = {
+            SHORT: {"text": self.short},
+            EXPLANATION: {"text": self.cite(row.answer)},
+            STEPS: {"items": [self.cite(step) for step in row.steps], "numbered": True},
+            CAVEATS: {"items": [self.cite(caveat) for caveat in row.caveats]},
+            ESCALATION: {"text": self.cite(row.escalation)},
+        }
+        return [section(key, open_=key not in closed, **content[key]) for key in keys
+                if content[key].get("text") or content[key].get("items")]
+
+    def cited(self, sections: Iterable[dict]) -> List[dict]:
+        """The sources the given sections cite, in number order."""
+        texts = [part["text"] or "" for part in sections] + [item for part in sections for item in part["items"] or []]
+        numbers = {int(number) for text in texts for number in MARKER.findall(text)}
+        return [source for source in self.sources if source["number"] in numbers]
+
+    def payload(self, confidence: float, sections: List[dict]) -> dict:
+        """The contract's `answer` object (docs/contract.md), with the sections a channel renders."""
+        return {
+            "type": ANSWER,
+            "article": self.row.id,
+            "title": self.row.title,
+            "sources": self.sources,
+            "last_verified": self.row.last_verified.isoformat(),
+            "confidence": round(float(confidence), 4),
+            "sections": sections,
+        }
+

@@ -1,0 +1,64 @@
+"""Reply building blocks shared by the custom actions: article answers, buttons and the contract's payloads."""
+from typing import List, Optional
+
+from bot.contract import FEEDBACK_DOWN, FEEDBACK_UP, payload
+from bot.knowledge.contacts import contact_for, describe, load_contacts
+from bot.knowledge.render import RenderedArticle, as_text
+from bot.knowledge.store import ArticleRow, Store
+
+# Articles with a decision aid (actions/decision_aids.py) offer it as a button.
+DECISION_AIDS = {
+    "brp_briefadres_opvang": {"title": "Keuzehulp: welke route?", "payload": "/start_briefadres_hulp"},
+    "wonen_urgentie_geen_binding": {"title": "Keuzehulp urgentie", "payload": "/start_urgentie_hulp"},
+    "kvk_adres_afschermen": {"title": "Keuzehulp afschermen", "payload": "/start_kvk_hulp"},
+}
+FEEDBACK_BUTTONS = [
+    {"title": "👍", "payload": payload(FEEDBACK_UP)},
+    {"title": "👎", "payload": payload(FEEDBACK_DOWN)},
+]
+
+
+class Replies:
+    """Knows the articles and the contacts; turns them into dispatcher arguments."""
+
+    def __init__(self, store: Store = None, contacts: dict = None):
+        self.store = store or Store()
+        # The knowledge base is loaded before the action server starts and does not change while it runs.
+        self.articles = self.store.articles()
+        self.contacts = contacts or load_contacts()
+
+    def article(self, article_id: str) -> Optional[ArticleRow]:
+        return self.articles.get(article_id)
+
+    def ids_in_domain(self, domain: str) -> List[str]:
+        return [row.id for row in self.articles.values() if row.domain == domain]
+
+    def article_buttons(self, ids: List[str]) -> List[dict]:
+        return [{"title": self.articles[id_].title, "payload": payload(id_)} for id_ in ids if id_ in self.articles]
+
+    def answer(self, rendered: RenderedArticle, sections: List[dict], confidence: float, heading: str = None,
+               buttons: List[dict] = None, sources: List[dict] = None) -> dict:
+        """An `answer` reply: the sections (under the article's title, or `heading`), the sources they cite (or
+        `sources`), buttons (related articles unless given, then feedback), as text and as the contract's payload."""
+        if buttons is None:
+            buttons = self.article_buttons(rendered.row.related)
+        cited = rendered.cited(sections) if sources is None else sources
+        payload_ = {**rendered.payload(confidence, sections), "sources": cited}
+        if heading:
+            payload_["heading"] = heading
+        return {
+            "text": as_text(heading or rendered.row.title, sections, cited),
+            "buttons": buttons + FEEDBACK_BUTTONS,
+            "json_message": payload_,
+        }
+
+    def full_answer(self, row: ArticleRow, confidence: float) -> dict:
+        rendered = RenderedArticle(row)
+        aid = [DECISION_AIDS[row.id]] if row.id in DECISION_AIDS else []
+        return self.answer(rendered, rendered.sections(), confidence, buttons=aid + self.article_buttons(row.related))
+
+    def contact(self, audience: str) -> dict:
+        return contact_for(audience, self.contacts)
+
+    def contact_text(self, audience: str) -> str:
+        return describe(self.contact(audience))

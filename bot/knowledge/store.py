@@ -1,0 +1,135 @@
+"""The SQLAlchemy store the custom actions query: articles with their sources, and user feedback."""
+import datetime
+from pathlib import Path
+from typing import Dict, List, Union
+
+from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Integer, String, Text, create_engine, delete, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import declarative_base, relationship, selectinload, sessionmaker
+
+from bot import settings
+from bot.knowledge.articles import Article, load_articles
+
+Base = declarative_base()
+
+
+class StoreError(Exception):
+    """The database cannot be opened or written; the message says which file."""
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+    id = Column(String, primary_key=True)
+    title = Column(String, nullable=False)
+    audience = Column(String, nullable=False)
+    domain = Column(String, nullable=False)
+    short_answer = Column(Text, nullable=False)
+    answer = Column(Text, nullable=False)
+    steps = Column(JSON, nullable=False)
+    caveats = Column(JSON, nullable=False)
+    escalation = Column(Text, nullable=False)
+    related = Column(JSON, nullable=False)
+    last_verified = Column(Date, nullable=False)
+    sources = relationship("SourceRow", order_by="SourceRow.position", cascade="all, delete-orphan")
+
+
+class SourceRow(Base):
+    __tablename__ = "sources"
+    article_id = Column(String, ForeignKey("articles.id"), primary_key=True)
+    position = Column(Integer, primary_key=True)
+    key = Column(String, nullable=False)
+    kind = Column(String, nullable=False)  # "wet" (legal basis) or "bron"
+    title = Column(String, nullable=False)
+    url = Column(String)
+
+
+class FeedbackRow(Base):
+    __tablename__ = "feedback"
+    id = Column(Integer, primary_key=True)
+    created = Column(DateTime, nullable=False, default=datetime.datetime.utcnow)
+    sender_id = Column(String, nullable=False)
+    article_id = Column(String)
+    question = Column(Text)
+    answer = Column(Text)
+    rating = Column(String, nullable=False)  # "up" or "down"
+    comment = Column(Text)
+
+
+class Store:
+    def __init__(self, database: Union[Path, str] = None):
+        """`database`: an SQLite file or an SQLAlchemy URL; by default the app database from bot/settings.py."""
+        self.url = make_url(settings.database_url(database or settings.APP_DB_URL))
+        self.engine = create_engine(self.url, future=True)
+        self.session = sessionmaker(self.engine, future=True, expire_on_commit=False)
+
+    def create(self) -> None:
+        if self.url.get_backend_name() == "sqlite":
+            Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            Base.metadata.create_all(self.engine)
+        except OperationalError as error:
+            raise StoreError(
+                f"database {settings.shown(self.url)} kan niet worden geopend of aangemaakt: {error.orig}"
+            ) from error
+
+    def replace_articles(self, articles: List[Article]) -> None:
+        """Replaces all articles in one transaction; feedback stays."""
+        self.create()
+        with self.session.begin() as session:
+            session.execute(delete(SourceRow))
+            session.execute(delete(ArticleRow))
+            session.add_all(_row(article) for article in articles)
+
+    def articles(self) -> Dict[str, ArticleRow]:
+        """All articles with their sources, by id, ordered by title (usable after the session closes)."""
+        with self.session() as session:
+            query = select(ArticleRow).options(selectinload(ArticleRow.sources)).order_by(ArticleRow.title)
+            return {row.id: row for row in session.execute(query).scalars()}
+
+    def add_feedback(self, **fields) -> None:
+        with self.session.begin() as session:
+            session.add(FeedbackRow(**fields))
+
+    def add_feedback_comment(self, sender_id: str, comment: str) -> bool:
+        """Adds the reason to the sender's latest feedback; False when there is none."""
+        with self.session.begin() as session:
+            query = select(FeedbackRow).where(FeedbackRow.sender_id == sender_id).order_by(FeedbackRow.id.desc())
+            row = session.execute(query.limit(1)).scalar_one_or_none()
+            if row is not None:
+                row.comment = comment
+            return row is not None
+
+    def feedback(self) -> List[FeedbackRow]:
+        with self.session() as session:
+            return list(session.execute(select(FeedbackRow).order_by(FeedbackRow.id)).scalars())
+
+
+def _row(article: Article) -> ArticleRow:
+    sources = [
+        SourceRow(position=position, key=item.key, kind=kind, title=item.title, url=item.url and str(item.url))
+        for position, (kind, item) in enumerate(
+            [("wet", basis) for basis in article.legal_basis] + [("bron", source) for source in article.sources]
+        )
+    ]
+    return ArticleRow(
+        id=article.id,
+        title=article.title,
+        audience=article.audience,
+        domain=article.domain,
+        short_answer=article.short_answer,
+        answer=article.answer,
+        steps=article.steps,
+        caveats=article.caveats,
+        escalation=article.escalation,
+        related=article.related,
+        last_verified=article.last_verified,
+        sources=sources,
+    )
+
+
+def load(database: Union[Path, str] = None) -> int:
+    """Validates knowledge/ and loads it into the store; returns the number of articles."""
+    articles = load_articles()
+    Store(database).replace_articles(articles)
+    return len(articles)

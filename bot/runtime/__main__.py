@@ -1,0 +1,71 @@
+"""`make run`: loads the knowledge base, then runs the Rasa server, the action server and the web server until
+Ctrl-C (SIGINT) or SIGTERM stops them all."""
+import os
+import secrets
+import signal
+import sys
+import time
+
+from bot import settings
+from bot.knowledge.articles import KnowledgeError
+from bot.knowledge.store import StoreError, load
+from bot.runtime.preflight import check_stores
+from bot.runtime.stack import Stack
+from bot.training.spacy_pipeline import describe, installed_meta
+from bot.training.train import trained_with
+
+
+def api_token() -> str:
+    """The token for Rasa's HTTP API: BALIEGIDS_RASA_TOKEN, or a new one per start kept in var/rasa-token."""
+    token = os.environ.get("BALIEGIDS_RASA_TOKEN")
+    if token:
+        return token
+    token = secrets.token_urlsafe(32)
+    token_file = settings.VAR_DIR / "rasa-token"
+    token_file.write_text(token)
+    token_file.chmod(0o600)
+    return token
+
+
+def main() -> int:
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    try:
+        check_stores()
+        count = load()
+    except (KnowledgeError, StoreError) as error:
+        print(f"FOUT: {error}", file=sys.stderr)
+        return 1
+    model = settings.MODEL_DIR / f"{settings.MODEL_NAME}.tar.gz"
+    print(f"Kennisbank: {count} artikelen geladen in {settings.shown(settings.APP_DB_URL)}")
+    locks = f"gedeeld door de werkprocessen van deze server ({settings.LOCK_FILE})"
+    if settings.LOCK_STORE == "redis":
+        locks = f"Redis op {settings.REDIS_HOST}:{settings.REDIS_PORT}"
+    print(f"Gesprekken: {settings.shown(settings.TRACKER_DB_URL)}; vergrendeling per gesprek: {locks}")
+    print(f"spaCy-pipeline: {describe(installed_meta())}; model getraind met: {trained_with()}")
+    stopping = []  # set by Ctrl-C (SIGINT) or SIGTERM, also when the shell started us with SIGINT ignored
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signal_number, lambda *_: stopping.append(True))
+    stack = Stack(model, settings.VAR_DIR, token=api_token(), logs=False)
+    for line in stack.channel_status:
+        print(f"Kanaal {line}")
+    stack.start(*stack.services)
+    print(
+        f"Baliegids start: Rasa op {stack.rasa_url}, acties op poort {settings.ACTIONS_PORT}, webpagina op "
+        f"{stack.web_url}/ . Stoppen: Ctrl-C.",
+        flush=True,
+    )
+
+    while not stopping and not stack.stopped():
+        time.sleep(0.2)
+    exit_code = 0
+    if stopping:
+        print("\nBaliegids stopt ...")
+    else:
+        print(f"FOUT: {', '.join(stack.stopped())} is gestopt; de rest wordt ook gestopt.", file=sys.stderr)
+        exit_code = 1
+    stack.stop(seconds=15)
+    return exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

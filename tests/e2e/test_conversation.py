@@ -1,0 +1,103 @@
+"""Whole conversations over the REST channel against the real Rasa and action servers."""
+import requests
+
+from bot.knowledge.store import Store
+from tests.support.ports import TOKEN
+
+HEADLINE_QUESTIONS = {
+    "brp_briefadres_opvang": "Mevrouw zit in de vrouwenopvang en wil een briefadres, mag ik dat weigeren?",
+    "kvk_adres_afschermen": "Een zzp'er in de opvang wil niet dat haar adres in het handelsregister van de KvK te zien is",
+    "wonen_urgentie_geen_binding": "mogen we regiobinding eisen voor een urgentieverklaring als ze uit de opvang komt?",
+}
+
+
+def test_the_three_headline_questions_get_their_articles(chat):
+    for article_id, question in HEADLINE_QUESTIONS.items():
+        reply = chat.ask(question)
+        assert (reply["type"], reply["article"]) == ("answer", article_id), reply["_text"][:300]
+        assert reply["sources"] and reply["last_verified"] and 0 < reply["confidence"] <= 1
+
+
+def test_greeting_says_what_baliegids_does_with_a_button_per_domain(chat):
+    messages = chat.send("goedemorgen")
+    assert messages[-1]["custom"]["type"] == "smalltalk"
+    buttons = [button for message in messages for button in message.get("buttons", [])]
+    assert [button["title"] for button in buttons] == ["Burgerzaken", "Werk & Inkomen", "Wonen", "KvK", "Kinderen"]
+    assert buttons[2]["payload"] == '/choose_domain{"domain": "wonen"}'
+    housing = [button["title"].lower() for message in chat.send(buttons[2]["payload"])
+               for button in message.get("buttons", [])]
+    assert any("urgentie" in title for title in housing)
+
+
+def test_follow_ups_stay_with_the_last_article(chat):
+    assert chat.ask(HEADLINE_QUESTIONS["kvk_adres_afschermen"])["article"] == "kvk_adres_afschermen"
+    source = chat.ask("waar staat dat?")
+    assert (source["type"], source["article"]) == ("answer", "kvk_adres_afschermen")
+    assert "Handelsregisterbesluit" in source["_text"]
+    steps = chat.ask("wat moet ik doen?")
+    assert (steps["type"], steps["article"]) == ("answer", "kvk_adres_afschermen")
+
+
+def test_asking_for_a_specialist_hands_over_to_the_configured_contact(chat):
+    chat.ask(HEADLINE_QUESTIONS["brp_briefadres_opvang"])
+    reply = chat.ask("ik wil een specialist spreken")
+    assert reply["type"] == "handoff" and reply["contact"]["audience"] == "burgerzaken"
+
+
+def test_out_of_scope_is_declined_politely(chat):
+    reply = chat.ask("hoe vraag ik een nieuw paspoort aan?")
+    assert reply["type"] == "no_answer" and "niet" in reply["_text"]
+
+
+def test_choosing_a_button_gives_that_article(chat):
+    reply = chat.ask("/wonen_urgentie_voorwaarden")
+    assert (reply["type"], reply["article"]) == ("answer", "wonen_urgentie_voorwaarden")
+
+
+def test_thumbs_down_is_stored_for_the_trainer(chat, servers):
+    question = HEADLINE_QUESTIONS["wonen_urgentie_geen_binding"]
+    chat.ask(question)
+    messages = chat.send("/feedback_down")
+    assert "Wat klopte er niet?" in " ".join(message.get("text", "") for message in messages)
+    reason = next(button["payload"] for message in messages for button in message.get("buttons", [])
+                  if button["title"] == "Klopt inhoudelijk niet")
+    assert chat.ask(reason)["type"] == "smalltalk"
+    stored = [row for row in Store(servers["app_db"]).feedback() if row.sender_id == chat.sender]
+    assert [(row.rating, row.article_id, row.question, row.comment) for row in stored] == [
+        ("down", "wonen_urgentie_geen_binding", question, "klopt inhoudelijk niet")]
+
+
+def test_restart_answers_in_dutch_and_forgets_the_topic(chat):
+    chat.ask(HEADLINE_QUESTIONS["kvk_adres_afschermen"])
+    assert "opnieuw" in chat.ask("opnieuw beginnen")["_text"]
+    assert chat.ask("waar staat dat?")["type"] == "smalltalk"  # no topic any more: asks for the question
+    assert "opnieuw" in chat.ask("/restart")["_text"]
+
+
+def test_the_http_api_refuses_requests_without_the_token(servers):
+    assert requests.get(f"{servers['rasa']}/status", timeout=5).status_code == 401
+    assert requests.get(f"{servers['rasa']}/status?token={TOKEN}", timeout=5).status_code == 200
+
+
+def test_client_data_in_an_out_of_scope_question_also_gets_the_reminder_once(chat):
+    first = chat.send("mevrouw de vries, tel 06-12345678, vraagt hoe ze een nieuw paspoort aanvraagt")
+    texts = [message.get("text", "") for message in first]
+    assert texts[0].startswith("Let op: typ geen gegevens van cliënten")
+    assert [message["custom"]["type"] for message in first if "custom" in message] == ["no_answer"]
+    again = chat.send("en als ze 06-87654321 heeft, wat kost een paspoort?")
+    assert not any(message.get("text", "").startswith("Let op") for message in again)
+
+
+def test_client_data_typed_in_the_chat_is_not_stored(chat, servers):
+    question = ("mevrouw met bsn 111222333, tel 06-12345678, mail j.jansen@example.nl zit in de opvang en wil een "
+                "briefadres, mag ik dat weigeren?")
+    assert chat.ask(question)["article"] == "brp_briefadres_opvang"
+    chat.ask("/feedback_down")
+    # Every file the servers wrote: the databases with their write-ahead logs, and the server logs.
+    files = {path: path.read_bytes() for folder in (servers["tracker_db"].parent, servers["app_db"].parent)
+             for path in folder.iterdir() if path.is_file()}
+    assert any(b"[BSN]" in content and b"[TELEFOON]" in content and b"[E-MAIL]" in content
+               for content in files.values())
+    for path, content in files.items():
+        for secret in (b"111222333", b"06-12345678", b"j.jansen@example.nl"):
+            assert secret not in content, (path.name, secret)
