@@ -29,7 +29,7 @@ import requests
 
 from bot import settings
 from benchmarks.chat import Chat
-from benchmarks.evaluation import evaluate, load_questions
+from benchmarks.evaluation import Question, evaluate, load_questions
 from bot.contract import NLU_FALLBACK, OUT_OF_SCOPE
 from bot.knowledge.store import load
 from bot.runtime.stack import ACTIONS, RASA, Stack
@@ -47,20 +47,20 @@ def percentile(values: List[float], pct: int) -> float:
 
 # --- accuracy ----------------------------------------------------------------------------------------------------
 
-def parse_all(model: Path, questions: List[Tuple[str, str]]) -> List[str]:
+def parse_all(model: Path, questions: List[Question]) -> List[str]:
     """The top intent (nlu_fallback when unsure) for each question, parsed in this process."""
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model))
 
     async def run():
-        return [(await agent.parse_message(text))["intent"]["name"] for text, _ in questions]
+        return [(await agent.parse_message(question.text))["intent"]["name"] for question in questions]
 
     return asyncio.run(run())
 
 
-def intent_metrics(predicted: List[str], questions: List[Tuple[str, str]]) -> Dict:
-    expected = [label for _, label in questions]
+def intent_metrics(predicted: List[str], questions: List[Question]) -> Dict:
+    expected = [question.expected for question in questions]
     labels = sorted(set(expected))
     f1s = []
     for label in labels:
@@ -207,7 +207,7 @@ def main() -> None:
         try:
             numbers = itertools.count()
             report = evaluate(lambda text: Chat(servers.url, f"eval-{next(numbers)}").ask(text), questions)
-            texts = [text for text, _ in questions]
+            texts = [question.text for question in questions]
             latency = sequential_latency(servers.url, texts, args.messages)
             loads = {workers: throughput(servers.url, texts, workers, args.seconds) for workers in (1, 4, 16)}
             with sqlite3.connect(tmp / "conversations.db") as db:
@@ -228,7 +228,7 @@ def main() -> None:
         f"{baseline['macro_f1']:.3f} | {baseline['oos_rejected']:.1%} |",
         f"| verhouding Baliegids / basislijn | {ours['accuracy'] / baseline['accuracy']:.2f} | "
         f"{ours['macro_f1'] / baseline['macro_f1']:.2f} | |\n",
-        "Wat de baliemedewerker krijgt (over REST, met verduidelijkingsvragen): " + report.lines()[-1] + ".\n",
+        "Wat de baliemedewerker krijgt (over REST, met verduidelijkingsvragen): " + report.summary() + ".\n",
         "Vaakst verwarde artikelparen (Baliegids): "
         + ("; ".join(f"{a} / {b} ({n}x)" for (a, b), n in ours["confused"]) or "geen") + ".\n",
         "## Snelheid over het REST-kanaal (actieserver en SQL-store inbegrepen)\n",

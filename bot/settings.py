@@ -28,6 +28,7 @@ def shown(url: str) -> str:
 
 KNOWLEDGE_DIR = _path("BALIEGIDS_KNOWLEDGE_DIR", ROOT / "knowledge" / "articles")
 SEEDS_DIR = _path("BALIEGIDS_SEEDS_DIR", ROOT / "knowledge" / "seeds")
+DOCUMENTS_FILE = ROOT / "knowledge" / "documents.yml"
 NLU_DIR = _path("BALIEGIDS_NLU_DIR", ROOT / "data" / "nlu")  # where the trainer's labelled examples are exported
 CONTACTS_FILE = _path("BALIEGIDS_CONTACTS", ROOT / "knowledge" / "contacts.yml")
 VAR_DIR = _path("BALIEGIDS_VAR_DIR", ROOT / "var")
@@ -56,6 +57,8 @@ ACTIONS_PORT = int(os.environ.get("ACTIONS_PORT", "5055"))
 WEB_PORT = int(os.environ.get("WEB_PORT", "8080"))
 # Where browsers reach the Rasa server (the widget's data-rasa-url); differs from HOST:RASA_PORT behind a proxy.
 PUBLIC_RASA_URL = os.environ.get("BALIEGIDS_PUBLIC_RASA_URL", f"http://{HOST}:{RASA_PORT}")
+# Where browsers reach the web server: the links to the shipped source documents (/bronnen/...) point there.
+PUBLIC_WEB_URL = os.environ.get("BALIEGIDS_PUBLIC_WEB_URL", f"http://{HOST}:{WEB_PORT}")
 CORS_ORIGINS = os.environ.get(
     "BALIEGIDS_CORS_ORIGINS", f"http://127.0.0.1:{WEB_PORT} http://localhost:{WEB_PORT}"
 ).split()

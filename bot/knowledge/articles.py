@@ -2,7 +2,7 @@
 import datetime
 import re
 from pathlib import Path
-from typing import Iterable, List, Optional
+from typing import Dict, Iterable, List, Optional, Tuple
 
 import yaml
 from pydantic import BaseModel, Extra, HttpUrl, ValidationError, constr, root_validator, validator
@@ -54,17 +54,37 @@ class LegalBasis(BaseModel, extra=Extra.forbid):
 
 
 class Source(BaseModel, extra=Extra.forbid):
+    """A web page (`url`), or a document of knowledge/documents.yml (`seed`): cited by `lines` when its text is
+    shipped under knowledge/seeds/, by `page` (and `section`) of the publication when it is not."""
     key: Key
     title: Text
-    url: Optional[HttpUrl]
+    url: Optional[HttpUrl] = None
     seed: Optional[Text] = None
     lines: Optional[constr(regex=r"^\d+(-\d+)?$")] = None
+    page: Optional[int] = None
+    section: Optional[Text] = None
 
     @root_validator(skip_on_failure=True)
-    def seed_needs_lines(cls, values):
-        if values.get("url") is None and not (values.get("seed") and values.get("lines")):
-            raise ValueError("zonder url zijn 'seed' en 'lines' verplicht (seed-document met regelnummers)")
+    def url_or_document(cls, values):
+        if (values.get("url") is None) == (values.get("seed") is None):
+            raise ValueError("geef óf een 'url' (webpagina) óf 'seed' (document uit knowledge/documents.yml)")
+        if values.get("seed") and not (values.get("lines") or values.get("page")):
+            raise ValueError("bij 'seed' zijn 'lines' (meegeleverde tekst) of 'page' (niet meegeleverd) verplicht")
         return values
+
+    @property
+    def line_range(self) -> Tuple[int, int]:
+        first, _, last = self.lines.partition("-")
+        return int(first), int(last or first)
+
+
+class Document(BaseModel, extra=Extra.forbid):
+    """A document the articles cite by line or page (knowledge/documents.yml)."""
+    file: Text
+    title: Text
+    url: Optional[HttpUrl]
+    shipped: bool  # its text is in knowledge/seeds/ (made public by a public authority, Auteurswet art. 15b)
+    why: Text
 
 
 class Article(BaseModel, extra=Extra.forbid):
@@ -159,7 +179,8 @@ def _dutch(item: dict) -> str:
     return messages.get(item["type"], item["msg"])
 
 
-def check_article(article: Article, source_file: Path, known_ids: set, seeds_dir: Path) -> None:
+def check_article(article: Article, source_file: Path, known_ids: set, documents: Dict[str, Document],
+                  seeds_dir: Path) -> None:
     """Checks what a single field cannot: references, ids, seed files."""
     def fail(field: str, message: str):
         raise KnowledgeError(f"{source_file}: veld '{field}': {message}")
@@ -185,10 +206,29 @@ def check_article(article: Article, source_file: Path, known_ids: set, seeds_dir
     for position, related in enumerate(article.related):
         if related == article.id or related not in known_ids:
             fail(f"related.{position}", f"'{related}' is geen ander bestaand artikel")
-    if seeds_dir.is_dir():
-        for position, source in enumerate(article.sources):
-            if source.seed and not (seeds_dir / source.seed).is_file():
-                fail(f"sources.{position}.seed", f"seed-document '{source.seed}' bestaat niet in {seeds_dir}")
+    for position, source in enumerate(article.sources):
+        if source.seed:
+            check_citation(source, documents, seeds_dir, lambda message: fail(f"sources.{position}", message))
+
+
+def check_citation(source: Source, documents: Dict[str, Document], seeds_dir: Path, fail) -> None:
+    """A document citation: a known document, cited by existing lines if shipped, by page if not."""
+    document = documents.get(source.seed)
+    if document is None:
+        fail(f"document '{source.seed}' staat niet in knowledge/documents.yml")
+    elif not document.shipped:
+        if source.lines or not source.page:
+            fail(f"'{source.seed}' wordt niet meegeleverd: citeer met 'page' (en 'section'), niet met 'lines'")
+    elif not source.lines:
+        fail(f"'{source.seed}' wordt meegeleverd: citeer met 'lines'")
+    else:
+        path = seeds_dir / source.seed
+        if not path.is_file():
+            fail(f"de tekst van '{source.seed}' ontbreekt in {seeds_dir}")
+        first, last = source.line_range
+        count = len(path.read_text(encoding="utf-8").splitlines())
+        if not 1 <= first <= last <= count:
+            fail(f"regels {source.lines} liggen niet in '{source.seed}' ({count} regels)")
 
 
 def parse_article(source_file: Path) -> Article:
@@ -204,6 +244,17 @@ def parse_article(source_file: Path) -> Article:
         raise KnowledgeError(f"{source_file}: {_field_errors(error)}") from error
 
 
+def load_documents(path: Path = None) -> Dict[str, Document]:
+    path = path or settings.DOCUMENTS_FILE
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return {document.file: document for document in (Document(**item) for item in raw["documents"])}
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as error:
+        raise KnowledgeError(f"{path}: geen geldige documentenlijst: {error}") from error
+    except ValidationError as error:
+        raise KnowledgeError(f"{path}: {_field_errors(error)}") from error
+
+
 def load_articles(directory: Path = None, seeds_dir: Path = None) -> List[Article]:
     """Reads and validates every article; the first malformed one raises KnowledgeError."""
     directory = directory or settings.KNOWLEDGE_DIR
@@ -212,6 +263,7 @@ def load_articles(directory: Path = None, seeds_dir: Path = None) -> List[Articl
         raise KnowledgeError(f"{directory}: geen artikelen gevonden (*.yml)")
     articles = [(path, parse_article(path)) for path in files]
     known_ids = {article.id for _, article in articles}
+    documents = load_documents()
     for path, article in articles:
-        check_article(article, path, known_ids, seeds_dir or settings.SEEDS_DIR)
+        check_article(article, path, known_ids, documents, seeds_dir or settings.SEEDS_DIR)
     return [article for _, article in articles]

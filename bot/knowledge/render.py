@@ -3,6 +3,7 @@
 import re
 from typing import Dict, Iterable, List, Optional
 
+from bot import settings
 from bot.contract import ANSWER
 from bot.knowledge.articles import REFERENCE
 from bot.knowledge.store import ArticleRow
@@ -12,6 +13,14 @@ SHORT, EXPLANATION, STEPS, CAVEATS, ESCALATION = "kort", "uitleg", "stappen", "v
 HEADINGS = {SHORT: "", EXPLANATION: "Uitleg", STEPS: "Wat te doen", CAVEATS: "Let op", ESCALATION: "Opschalen"}
 SOURCES_HEADING = "Bronnen"
 MARKER = re.compile(r"\[(\d+)\]")  # a numbered citation in rendered text
+
+
+def source_url(source) -> Optional[str]:
+    """Where a reader opens a source: the web page, or the cited lines of a shipped document on our web server."""
+    if source.seed:
+        first = source.lines.split("-")[0]
+        return f"{settings.PUBLIC_WEB_URL}/bronnen/{source.seed}?regels={source.lines}#r{first}"
+    return source.url
 
 
 def section(key: str, heading: str = None, text: str = None, items: List[str] = None, numbered: bool = False,
@@ -49,7 +58,7 @@ class RenderedArticle:
         used = list(dict.fromkeys(key for text in texts for key in REFERENCE.findall(text)))
         by_key = {source.key: source for source in row.sources}
         self._numbers = {key: number for number, key in enumerate(used, start=1)}
-        self.sources = [{"number": self._numbers[key], "title": by_key[key].title, "url": by_key[key].url}
+        self.sources = [{"number": self._numbers[key], "title": by_key[key].title, "url": source_url(by_key[key])}
                         for key in used]
 
     def cite(self, text: str) -> str:

@@ -9,7 +9,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import declarative_base, relationship, selectinload, sessionmaker
 
 from bot import settings
-from bot.knowledge.articles import Article, load_articles
+from bot.knowledge.articles import Article, Document, load_articles, load_documents
 
 Base = declarative_base()
 
@@ -41,7 +41,9 @@ class SourceRow(Base):
     key = Column(String, nullable=False)
     kind = Column(String, nullable=False)  # "wet" (legal basis) or "bron"
     title = Column(String, nullable=False)
-    url = Column(String)
+    url = Column(String)  # a web page, or a document's address at its publisher (null for a shipped document)
+    seed = Column(String)  # a shipped document (knowledge/seeds/) cited by `lines`
+    lines = Column(String)
 
 
 class FeedbackRow(Base):
@@ -74,12 +76,16 @@ class Store:
             ) from error
 
     def replace_articles(self, articles: List[Article]) -> None:
-        """Replaces all articles in one transaction; feedback stays."""
+        """Replaces all articles in one transaction; feedback stays. The two article tables only mirror knowledge/,
+        so they are made anew each time (a new column needs no migration)."""
         self.create()
+        documents = load_documents()
         with self.session.begin() as session:
-            session.execute(delete(SourceRow))
-            session.execute(delete(ArticleRow))
-            session.add_all(_row(article) for article in articles)
+            for table in (SourceRow.__table__, ArticleRow.__table__):
+                table.drop(session.connection(), checkfirst=True)
+            for table in (ArticleRow.__table__, SourceRow.__table__):
+                table.create(session.connection())
+            session.add_all(_row(article, documents) for article in articles)
 
     def articles(self) -> Dict[str, ArticleRow]:
         """All articles with their sources, by id, ordered by title (usable after the session closes)."""
@@ -105,13 +111,20 @@ class Store:
             return list(session.execute(select(FeedbackRow).order_by(FeedbackRow.id)).scalars())
 
 
-def _row(article: Article) -> ArticleRow:
-    sources = [
-        SourceRow(position=position, key=item.key, kind=kind, title=item.title, url=item.url and str(item.url))
-        for position, (kind, item) in enumerate(
-            [("wet", basis) for basis in article.legal_basis] + [("bron", source) for source in article.sources]
-        )
-    ]
+def _source_row(position: int, kind: str, item, documents: Dict[str, Document]) -> SourceRow:
+    if kind == "wet" or item.url:
+        return SourceRow(position=position, key=item.key, kind=kind, title=item.title, url=str(item.url))
+    document = documents[item.seed]
+    if document.shipped:
+        return SourceRow(position=position, key=item.key, kind=kind, title=item.title, seed=item.seed,
+                         lines=item.lines)
+    return SourceRow(position=position, key=item.key, kind=kind, title=item.title,
+                     url=document.url and str(document.url))
+
+
+def _row(article: Article, documents: Dict[str, Document]) -> ArticleRow:
+    sources = [_source_row(position, kind, item, documents) for position, (kind, item) in enumerate(
+        [("wet", basis) for basis in article.legal_basis] + [("bron", source) for source in article.sources])]
     return ArticleRow(
         id=article.id,
         title=article.title,

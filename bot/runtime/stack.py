@@ -51,6 +51,7 @@ class Stack:
             "ACTIONS_PORT": str(actions_port),
             "WEB_PORT": str(self.ports[WEB]),
             "BALIEGIDS_PUBLIC_RASA_URL": os.environ.get("BALIEGIDS_PUBLIC_RASA_URL") or self.rasa_url,
+            "BALIEGIDS_PUBLIC_WEB_URL": os.environ.get("BALIEGIDS_PUBLIC_WEB_URL") or self.web_url,
             "BALIEGIDS_ACTIONS_URL": os.environ.get("BALIEGIDS_ACTIONS_URL") or f"http://{host}:{actions_port}/webhook",
             "BALIEGIDS_TRACKER_DB": str(tracker_db),
             "BALIEGIDS_TRACKER_DB_URL": os.environ.get("BALIEGIDS_TRACKER_DB_URL", ""),  # empty: the SQLite file

@@ -1,4 +1,4 @@
-"""Accuracy on the held-out clerk questions (tests/nlu_heldout.yml), over the REST channel.
+"""Accuracy on the held-out clerk questions (tests/data/heldout.yml), over the REST channel.
 
 The acceptance bar is 90% right, at most 5% wrong and 85% of out-of-scope questions declined. The floors below
 leave two points of room for the small run-to-run variation of training, so that a real regression fails the

@@ -1,13 +1,14 @@
 """The knowledge base: every scope article present, complete and sourced; malformed articles are refused."""
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
 from bot import settings
-from bot.knowledge.articles import KnowledgeError, load_articles
+from bot.knowledge.articles import KnowledgeError, load_articles, load_documents
 from bot.knowledge.render import RenderedArticle, as_text
 from bot.knowledge.store import Store
 
@@ -28,8 +29,26 @@ def articles():
     return {article.id: article for article in load_articles()}
 
 
-def test_the_seeds_are_there_to_check_citations_against():
-    assert settings.SEEDS_DIR.is_dir()
+def test_the_cited_documents_that_may_be_shipped_are_in_the_repository():
+    documents = load_documents()
+    shipped = {name for name, document in documents.items() if document.shipped}
+    assert shipped and all((settings.SEEDS_DIR / name).is_file() for name in shipped)
+    assert {path.name for path in settings.SEEDS_DIR.glob("*.txt")} == shipped  # nothing that may not be shipped
+
+
+def test_no_tracked_file_refers_outside_the_repository():
+    tracked = subprocess.run(["git", "ls-files"], cwd=settings.ROOT, capture_output=True, text=True).stdout.split()
+    beside = "../" + "shared"  # the folder our own machines put beside the checkout; a clone has nothing there
+    outside = [name for name in tracked if name.endswith((".py", ".md", ".yml", ".html", ".js", ".sh", "Makefile"))
+               and beside in (settings.ROOT / name).read_text(encoding="utf-8")]
+    assert outside == []
+
+
+def test_every_source_of_every_answer_has_an_address_a_reader_can_open(store):
+    for row in store.articles().values():
+        for source in RenderedArticle(row).sources:
+            assert source["url"] and source["url"].startswith(("https://", f"{settings.PUBLIC_WEB_URL}/bronnen/")), (
+                row.id, source["title"])
 
 
 def test_every_scope_article_exists_and_validates(articles):
@@ -84,7 +103,11 @@ def break_article(directory: Path, change) -> Path:
          "sources"),
         (lambda a: a["sources"].append({"key": "seed", "title": "Seed zonder regels", "url": None}), "sources"),
         (lambda a: a.update(related=["bestaat_niet"]), "related.0"),
-        (lambda a: a["legal_basis"][0].update(url="geen-url"), "legal_basis.0.url"),
+        (lambda a: a["legal_basis"][0].update(bwb="geen-bwb"), "legal_basis.0.bwb"),
+        (lambda a: a["legal_basis"][0].update(article_number="9.99"), "legal_basis.0"),  # a link to another article
+        (lambda a: a["sources"][-1].update(lines="9000-9001"), "sources."),  # lines the document does not have
+        (lambda a: a["sources"][-1].update(lines=None, page=3), "sources."),  # a shipped document is cited by line
+        (lambda a: a["sources"][-1].update(seed="onbekend.txt"), "sources."),
     ],
 )
 def test_a_malformed_article_stops_the_load_naming_file_and_field(tmp_path, change, field):

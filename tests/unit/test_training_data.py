@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from bot import settings
+from benchmarks.evaluation import DEVELOPMENT, HELD_OUT, load_questions
 from bot.knowledge.articles import load_articles
 
 CONTRACT_TYPES = {"answer", "clarify", "no_answer", "handoff", "smalltalk"}
@@ -45,12 +46,12 @@ def test_out_of_scope_has_at_least_80_real_examples():
     assert len(training_examples()["out_of_scope"]) >= 80
 
 
-def test_no_question_is_trained_twice_or_leaks_from_the_held_out_set():
+def test_no_question_is_trained_twice_or_leaks_from_the_held_out_or_development_sets():
     training = [line.lower() for lines in training_examples().values() for line in lines]
     assert [line for line, count in Counter(training).items() if count > 1] == []
-    held_out = {line.lower() for lines in examples(settings.ROOT / "tests" / "data" / "nlu_heldout.yml").values()
-                for line in lines}
-    assert held_out.isdisjoint(training)
+    for path in (HELD_OUT, DEVELOPMENT):
+        written_apart = {question.text.lower() for question in load_questions(path)}
+        assert written_apart.isdisjoint(training), path.name
 
 
 def test_every_response_says_what_kind_of_reply_it_is():
