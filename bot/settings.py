@@ -29,6 +29,7 @@ def shown(url: str) -> str:
 KNOWLEDGE_DIR = _path("BALIEGIDS_KNOWLEDGE_DIR", ROOT / "knowledge" / "articles")
 SEEDS_DIR = _path("BALIEGIDS_SEEDS_DIR", ROOT / "knowledge" / "seeds")
 DOCUMENTS_FILE = ROOT / "knowledge" / "documents.yml"
+DECISION_AIDS_DIR = ROOT / "knowledge" / "decision_aids"
 NLU_DIR = _path("BALIEGIDS_NLU_DIR", ROOT / "data" / "nlu")  # where the trainer's labelled examples are exported
 CONTACTS_FILE = _path("BALIEGIDS_CONTACTS", ROOT / "knowledge" / "contacts.yml")
 VAR_DIR = _path("BALIEGIDS_VAR_DIR", ROOT / "var")

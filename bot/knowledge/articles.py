@@ -160,7 +160,7 @@ class Article(BaseModel, extra=Extra.forbid):
         return [*self.legal_basis, *self.sources]
 
 
-def _field_errors(error: ValidationError) -> str:
+def field_errors(error: ValidationError) -> str:
     return "; ".join(
         f"veld '{'.'.join(str(part) for part in item['loc'])}': {_dutch(item)}" for item in error.errors()
     )
@@ -241,7 +241,7 @@ def parse_article(source_file: Path) -> Article:
     try:
         return Article(**raw)
     except ValidationError as error:
-        raise KnowledgeError(f"{source_file}: {_field_errors(error)}") from error
+        raise KnowledgeError(f"{source_file}: {field_errors(error)}") from error
 
 
 def load_documents(path: Path = None) -> Dict[str, Document]:
@@ -252,7 +252,7 @@ def load_documents(path: Path = None) -> Dict[str, Document]:
     except (OSError, yaml.YAMLError, KeyError, TypeError) as error:
         raise KnowledgeError(f"{path}: geen geldige documentenlijst: {error}") from error
     except ValidationError as error:
-        raise KnowledgeError(f"{path}: {_field_errors(error)}") from error
+        raise KnowledgeError(f"{path}: {field_errors(error)}") from error
 
 
 def load_articles(directory: Path = None, seeds_dir: Path = None) -> List[Article]:

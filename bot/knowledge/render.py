@@ -52,11 +52,13 @@ def as_text(title: Optional[str], sections: Iterable[dict], sources: List[dict])
 class RenderedArticle:
     """An article with its [key] references numbered [1], [2], ... in order of first use."""
 
-    def __init__(self, row: ArticleRow):
+    def __init__(self, row: ArticleRow, texts: List[str] = None, extra_sources: Iterable = ()):
+        """`texts`: what is cited (the article's own text units unless given); `extra_sources`: sources besides the
+        article's, such as a decision aid's own."""
         self.row = row
-        texts = [row.short_answer, row.answer, *row.steps, *row.caveats, row.escalation]
+        texts = texts or [row.short_answer, row.answer, *row.steps, *row.caveats, row.escalation]
         used = list(dict.fromkeys(key for text in texts for key in REFERENCE.findall(text)))
-        by_key = {source.key: source for source in row.sources}
+        by_key = {source.key: source for source in [*row.sources, *extra_sources]}
         self._numbers = {key: number for number, key in enumerate(used, start=1)}
         self.sources = [{"number": self._numbers[key], "title": by_key[key].title, "url": source_url(by_key[key])}
                         for key in used]

@@ -4,14 +4,10 @@ from typing import List, Optional
 from bot.contract import FEEDBACK_DOWN, FEEDBACK_UP, payload
 from bot.knowledge.contacts import contact_for, describe, load_contacts
 from bot.knowledge.render import RenderedArticle, as_text
-from bot.knowledge.store import ArticleRow, Store
+from bot.knowledge.articles import load_documents
+from bot.knowledge.decision_aids import load_decision_aids
+from bot.knowledge.store import ArticleRow, Store, source_row
 
-# Articles with a decision aid (actions/decision_aids.py) offer it as a button.
-DECISION_AIDS = {
-    "brp_briefadres_opvang": {"title": "Keuzehulp: welke route?", "payload": "/start_briefadres_hulp"},
-    "wonen_urgentie_geen_binding": {"title": "Keuzehulp urgentie", "payload": "/start_urgentie_hulp"},
-    "kvk_adres_afschermen": {"title": "Keuzehulp afschermen", "payload": "/start_kvk_hulp"},
-}
 FEEDBACK_BUTTONS = [
     {"title": "👍", "payload": payload(FEEDBACK_UP)},
     {"title": "👎", "payload": payload(FEEDBACK_DOWN)},
@@ -26,6 +22,16 @@ class Replies:
         # The knowledge base is loaded before the action server starts and does not change while it runs.
         self.articles = self.store.articles()
         self.contacts = contacts or load_contacts()
+        self.decision_aids = load_decision_aids({row.id: [source.key for source in row.sources]
+                                                 for row in self.articles.values()})
+        documents = load_documents()
+        # A decision aid's own sources, as the store keeps an article's (numbered after the article's).
+        self.decision_aid_sources = {
+            aid.id: [source_row(position, kind, item, documents) for position, (kind, item) in enumerate(
+                [("wet", basis) for basis in aid.legal_basis] + [("bron", source) for source in aid.sources])]
+            for aid in self.decision_aids.values()}
+        self.aid_buttons = {aid.article: {"title": aid.title, "payload": payload(aid.start_intent)}
+                            for aid in self.decision_aids.values()}
 
     def article(self, article_id: str) -> Optional[ArticleRow]:
         return self.articles.get(article_id)
@@ -54,7 +60,7 @@ class Replies:
 
     def full_answer(self, row: ArticleRow, confidence: float) -> dict:
         rendered = RenderedArticle(row)
-        aid = [DECISION_AIDS[row.id]] if row.id in DECISION_AIDS else []
+        aid = [self.aid_buttons[row.id]] if row.id in self.aid_buttons else []
         return self.answer(rendered, rendered.sections(), confidence, buttons=aid + self.article_buttons(row.related))
 
     def contact(self, audience: str) -> dict:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import declarative_base, relationship, selectinload, session
 
 from bot import settings
 from bot.knowledge.articles import Article, Document, load_articles, load_documents
+from bot.knowledge.decision_aids import load_decision_aids
 
 Base = declarative_base()
 
@@ -111,7 +112,8 @@ class Store:
             return list(session.execute(select(FeedbackRow).order_by(FeedbackRow.id)).scalars())
 
 
-def _source_row(position: int, kind: str, item, documents: Dict[str, Document]) -> SourceRow:
+def source_row(position: int, kind: str, item, documents: Dict[str, Document]) -> SourceRow:
+    """A law article (kind "wet") or another source as the store keeps it."""
     if kind == "wet" or item.url:
         return SourceRow(position=position, key=item.key, kind=kind, title=item.title, url=str(item.url))
     document = documents[item.seed]
@@ -123,7 +125,7 @@ def _source_row(position: int, kind: str, item, documents: Dict[str, Document]) 
 
 
 def _row(article: Article, documents: Dict[str, Document]) -> ArticleRow:
-    sources = [_source_row(position, kind, item, documents) for position, (kind, item) in enumerate(
+    sources = [source_row(position, kind, item, documents) for position, (kind, item) in enumerate(
         [("wet", basis) for basis in article.legal_basis] + [("bron", source) for source in article.sources])]
     return ArticleRow(
         id=article.id,
@@ -142,7 +144,9 @@ def _row(article: Article, documents: Dict[str, Document]) -> ArticleRow:
 
 
 def load(database: Union[Path, str] = None) -> int:
-    """Validates knowledge/ and loads it into the store; returns the number of articles."""
+    """Validates knowledge/ (articles and decision aids) and loads the articles into the store; returns their
+    number."""
     articles = load_articles()
+    load_decision_aids({article.id: [source.key for source in article.all_sources()] for article in articles})
     Store(database).replace_articles(articles)
     return len(articles)

@@ -22,10 +22,11 @@ def test_briefadres_aid_gives_the_route_that_fits(chat, answers, route):
     assert route in reply["_text"] and "Weigeren mag niet" in reply["_text"]
 
 
-def test_urgentie_aid_rejects_binding_and_names_the_2026_change(chat):
-    reply = walk(chat, "keuzehulp urgentie", ["/affirm", "/affirm", "/affirm", "/deny"])
+def test_urgentie_aid_names_article_14_lid_6_and_the_woningmarktregio(chat):
+    reply = walk(chat, "keuzehulp urgentie", ["/affirm", "/affirm", "/affirm", "/deny", "/deny"])
     assert (reply["type"], reply["article"]) == ("answer", "wonen_urgentie_geen_binding")
-    assert "art. 16" in reply["_text"] and "art. 14 lid 6" in reply["_text"]
+    assert "art. 16" in reply["_text"] and "art. 14 lid 6" in reply["_text"] and "woningmarktregio" in reply["_text"]
+    assert reply["sources"] and reply["last_verified"]  # the outcome shows its sources and when it was checked
 
 
 def test_kvk_aid_with_dont_know_says_what_to_find_out(chat):
