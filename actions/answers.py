@@ -25,7 +25,7 @@ class ActionAnswer(BaliegidsAction):
         if row is None:
             dispatcher.utter_message(response="utter_default")
             return []
-        dispatcher.utter_message(**replies().full_answer(row, intent.get("confidence", 0.0)))
+        dispatcher.utter_message(**replies().default_answer(row, intent.get("confidence", 0.0)))
         events = [SlotSet("article", row.id)]
         if tracker.active_loop_name:
             # Another question halfway through a decision aid: the aid's form could not use it (Rasa rejects the

@@ -3,10 +3,11 @@ from abc import abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.shared import BaliegidsAction, last_article, replies
-from bot.knowledge.render import ESCALATION, SHORT, STEPS, RenderedArticle, section
+from actions.shared import BaliegidsAction, last_article, likely_article, replies
+from bot.knowledge.render import CAVEATS, ESCALATION, EXPLANATION, SHORT, STEPS, RenderedArticle, section
 
 
 class FollowUp(BaliegidsAction):
@@ -29,8 +30,14 @@ class FollowUp(BaliegidsAction):
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict[Text, Any]]:
         row = last_article(tracker)
         if row is None:
-            dispatcher.utter_message(response="utter_no_topic_yet")
-            return []
+            # No article yet: a question such as "waar staat dat de kostendelersnorm niet geldt?" names its topic;
+            # answer that one when the classifier saw it clearly enough, else ask for the question.
+            topic = likely_article(tracker)
+            if topic is None:
+                dispatcher.utter_message(response="utter_no_topic_yet")
+                return []
+            dispatcher.utter_message(**replies().default_answer(topic, confidence=0.0))
+            return [SlotSet("article", topic.id)]
         rendered = RenderedArticle(row)
         dispatcher.utter_message(**replies().answer(rendered, self.part(rendered), confidence=1.0, buttons=[],
                                                     heading=f"{self.heading}: {row.title}",
@@ -40,7 +47,7 @@ class FollowUp(BaliegidsAction):
 
 class ActionSource(FollowUp):
     action_name = "action_source"
-    heading = "Wettelijke basis en bronnen"
+    heading = "Alle bronnen"
 
     def part(self, rendered):
         return []
@@ -49,9 +56,25 @@ class ActionSource(FollowUp):
         return rendered.sources
 
 
+class ActionExplanation(FollowUp):
+    action_name = "action_explanation"
+    heading = "Uitleg"
+
+    def part(self, rendered):
+        return rendered.sections([EXPLANATION])
+
+
+class ActionCaveats(FollowUp):
+    action_name = "action_caveats"
+    heading = "Voorbehouden"
+
+    def part(self, rendered):
+        return rendered.sections([CAVEATS])
+
+
 class ActionSteps(FollowUp):
     action_name = "action_steps"
-    heading = "Wat te doen"
+    heading = "Aan de balie"
 
     def part(self, rendered):
         return rendered.sections([STEPS])

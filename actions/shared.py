@@ -27,6 +27,18 @@ def last_article(tracker):
     return replies().article(article_id) if article_id else None
 
 
+# A follow-up phrase without a topic yet answers the article the classifier ranks first among the articles, when at
+# least this sure of it; below it the clerk is asked for the question.
+TOPIC_IN_FOLLOW_UP = 0.15
+
+
+def likely_article(tracker):
+    ranking = [item for item in tracker.latest_message.get("intent_ranking", []) if replies().article(item["name"])]
+    if ranking and ranking[0]["confidence"] >= TOPIC_IN_FOLLOW_UP:
+        return replies().article(ranking[0]["name"])
+    return None
+
+
 class BaliegidsAction(Action, metaclass=ABCMeta):
     """A custom action that first reminds the clerk, once per conversation, not to type client data."""
 

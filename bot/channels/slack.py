@@ -4,6 +4,7 @@ Rasa's SlackInput does the rest and we rely on it: it checks the signature and r
 minutes (400), ignores the bot's own messages, answers Slack's retries after a timeout without handling the message
 twice, answers right away and handles the message in the background, and turns a button click (`block_actions`)
 into the button's payload. Its name stays "slack", so the webhook is /webhooks/slack/webhook."""
+import copy
 import html
 import re
 import textwrap
@@ -16,9 +17,11 @@ from sanic.request import Request
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, PlainTextObject, SectionBlock
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.contract import ANSWER
+from bot.contract import ANSWER, payload
+from bot.knowledge.render import FOLLOW_UPS, sources_shown
 
 BOLD = re.compile(r"\*\*(.+?)\*\*")
+SECTION_PAYLOADS = {payload(intent) for intent in FOLLOW_UPS.values()}
 
 
 def _escaped(text: str) -> str:
@@ -42,7 +45,8 @@ def _sections(text: str) -> List[str]:
 
 
 def answer_mrkdwn(custom: Dict[str, Any]) -> str:
-    """An answer from the contract's structured payload: the title, its open sections, and the sources as links."""
+    """An answer from the contract's structured payload: the title, its open sections (the closed ones are the
+    section buttons, whose replies go to the thread), and the sources as links."""
     parts = [f"*{_escaped(custom.get('heading') or custom['title'])}*"]
     for section in custom["sections"]:
         if not section["open"]:
@@ -51,11 +55,12 @@ def answer_mrkdwn(custom: Dict[str, Any]) -> str:
             (f"{number}. " if section["numbered"] else "• ") + _escaped(item)
             for number, item in enumerate(section["items"], start=1))
         parts.append(f"*{_escaped(section['title'])}*\n{body}" if section["title"] else body)
-    if custom["sources"]:
+    sources = sources_shown(custom)
+    if sources:
         parts.append("*Bronnen*\n" + "\n".join(
             f"[{source['number']}] " + (f"<{_escaped(source['url'])}|{_escaped(source['title'])}>" if source["url"]
                                         else _escaped(source["title"]))
-            for source in custom["sources"]))
+            for source in sources))
     parts.append(f"Laatst gecontroleerd: {custom['last_verified']}")
     return "\n\n".join(parts)
 
@@ -115,6 +120,16 @@ class BaliegidsSlackInput(SlackInput):
         if credentials.get("slack_api_url"):
             channel.api_url = credentials["slack_api_url"]
         return channel
+
+    async def process_message(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]],
+                              text: Text, sender_id: Optional[Text], metadata: Optional[Dict]) -> Any:
+        """A section button under an answer ("Uitleg", ...) is answered in that answer's thread; everything else in
+        the conversation itself (Rasa's SlackInput threads either all replies or none)."""
+        if text in SECTION_PAYLOADS and (metadata or {}).get("thread_id"):
+            threaded = copy.copy(self)
+            threaded.use_threads = True
+            return await SlackInput.process_message(threaded, request, on_new_message, text, sender_id, metadata)
+        return await super().process_message(request, on_new_message, text, sender_id, metadata)
 
     def get_output_channel(self, channel: Optional[Text] = None, thread_id: Optional[Text] = None) -> OutputChannel:
         return BaliegidsSlackBot(self.slack_token, self.api_url, channel or self.slack_channel, thread_id, self.proxy)

@@ -3,15 +3,20 @@ from typing import List, Optional
 
 from bot.contract import FEEDBACK_DOWN, FEEDBACK_UP, payload
 from bot.knowledge.contacts import contact_for, describe, load_contacts
-from bot.knowledge.render import RenderedArticle, as_text
+from bot.knowledge.render import (CAVEATS, DEFAULT_CLOSED, EXPLANATION, FOLLOW_UPS, HEADINGS, SOURCES,
+                                  RenderedArticle, as_text, section)
 from bot.knowledge.articles import load_documents
 from bot.knowledge.decision_aids import load_decision_aids
 from bot.knowledge.store import ArticleRow, Store, source_row
 
-FEEDBACK_BUTTONS = [
-    {"title": "👍", "payload": payload(FEEDBACK_UP)},
-    {"title": "👎", "payload": payload(FEEDBACK_DOWN)},
-]
+# The closed sections of a default answer, as buttons for channels that do not open them in place (Slack).
+SECTION_BUTTONS = [{"title": HEADINGS[key], "payload": payload(FOLLOW_UPS[key])} for key in (EXPLANATION, CAVEATS, SOURCES)]
+
+
+def feedback_buttons(article_id: str) -> List[dict]:
+    """👍 / 👎 that name the article of the message they are given on (not whatever the latest answer is)."""
+    return [{"title": "👍", "payload": payload(FEEDBACK_UP, article=article_id)},
+            {"title": "👎", "payload": payload(FEEDBACK_DOWN, article=article_id)}]
 
 
 class Replies:
@@ -44,24 +49,30 @@ class Replies:
 
     def answer(self, rendered: RenderedArticle, sections: List[dict], confidence: float, heading: str = None,
                buttons: List[dict] = None, sources: List[dict] = None) -> dict:
-        """An `answer` reply: the sections (under the article's title, or `heading`), the sources they cite (or
-        `sources`), buttons (related articles unless given, then feedback), as text and as the contract's payload."""
+        """An `answer` reply: the sections (under the article's title, or `heading`) and the sources they cite (or
+        `sources`, then also listed in the text), buttons (related articles unless given, then feedback), as text
+        and as the contract's payload."""
         if buttons is None:
             buttons = self.article_buttons(rendered.row.related)
-        cited = rendered.cited(sections) if sources is None else sources
-        payload_ = {**rendered.payload(confidence, sections), "sources": cited}
+        reply = {**rendered.payload(confidence, sections), "sources": rendered.cited(sections) if sources is None
+                 else sources}
         if heading:
-            payload_["heading"] = heading
+            reply["heading"] = heading
         return {
-            "text": as_text(heading or rendered.row.title, sections, cited),
-            "buttons": buttons + FEEDBACK_BUTTONS,
-            "json_message": payload_,
+            "text": as_text(heading or rendered.row.title, sections, sources or []),
+            "buttons": buttons + feedback_buttons(rendered.row.id),
+            "json_message": reply,
         }
 
-    def full_answer(self, row: ArticleRow, confidence: float) -> dict:
+    def default_answer(self, row: ArticleRow, confidence: float) -> dict:
+        """Sized for the counter: the short answer, the steps and whom to ask open; explanation, caveats and all
+        sources closed (in place where the channel can, else behind the section buttons)."""
         rendered = RenderedArticle(row)
+        sections = rendered.sections(closed=DEFAULT_CLOSED) + [
+            section(SOURCES, open_=False) | {"cites": [source["number"] for source in rendered.sources]}]
         aid = [self.aid_buttons[row.id]] if row.id in self.aid_buttons else []
-        return self.answer(rendered, rendered.sections(), confidence, buttons=aid + self.article_buttons(row.related))
+        return self.answer(rendered, sections, confidence,
+                           buttons=aid + SECTION_BUTTONS + self.article_buttons(row.related))
 
     def contact(self, audience: str) -> dict:
         return contact_for(audience, self.contacts)

@@ -3,7 +3,8 @@ import datetime
 from pathlib import Path
 from typing import Dict, List, Union
 
-from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Integer, String, Text, create_engine, delete, select
+from sqlalchemy import (JSON, Column, Date, DateTime, ForeignKey, Integer, String, Text, create_engine, delete, inspect,
+                        select, text)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import declarative_base, relationship, selectinload, sessionmaker
@@ -56,7 +57,9 @@ class FeedbackRow(Base):
     question = Column(Text)
     answer = Column(Text)
     rating = Column(String, nullable=False)  # "up" or "down"
-    comment = Column(Text)
+    reason = Column(String)  # a key of bot.contract.FEEDBACK_REASONS, for a 👎
+    comment = Column(Text)  # the clerk's own words instead of a reason button (redacted)
+    last_verified = Column(Date)  # of the article when the feedback was given: "verouderd" may be about that check
 
 
 class Store:
@@ -71,10 +74,23 @@ class Store:
             Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
         try:
             Base.metadata.create_all(self.engine)
+            self._add_missing_columns()
         except OperationalError as error:
             raise StoreError(
                 f"database {settings.shown(self.url)} kan niet worden geopend of aangemaakt: {error.orig}"
             ) from error
+
+    def _add_missing_columns(self) -> None:
+        """A column added to a table since an older version made the database (always nullable) is added to it;
+        what the rows held stays."""
+        existing = inspect(self.engine)
+        with self.engine.begin() as connection:
+            for table in Base.metadata.sorted_tables:
+                present = {column["name"] for column in existing.get_columns(table.name)}
+                for column in table.columns:
+                    if column.name not in present:
+                        kind = column.type.compile(dialect=self.engine.dialect)
+                        connection.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}"))
 
     def replace_articles(self, articles: List[Article]) -> None:
         """Replaces all articles in one transaction; feedback stays. The two article tables only mirror knowledge/,
@@ -98,13 +114,14 @@ class Store:
         with self.session.begin() as session:
             session.add(FeedbackRow(**fields))
 
-    def add_feedback_comment(self, sender_id: str, comment: str) -> bool:
-        """Adds the reason to the sender's latest feedback; False when there is none."""
+    def add_feedback_reason(self, sender_id: str, reason: str = None, comment: str = None) -> bool:
+        """Adds why to the sender's latest feedback: a reason key or the clerk's own words; False when there is
+        none."""
         with self.session.begin() as session:
             query = select(FeedbackRow).where(FeedbackRow.sender_id == sender_id).order_by(FeedbackRow.id.desc())
             row = session.execute(query.limit(1)).scalar_one_or_none()
             if row is not None:
-                row.comment = comment
+                row.reason, row.comment = reason or row.reason, comment or row.comment
             return row is not None
 
     def feedback(self) -> List[FeedbackRow]:

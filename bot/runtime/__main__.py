@@ -8,6 +8,7 @@ import time
 
 from bot import settings
 from bot.knowledge.articles import KnowledgeError
+from bot.knowledge.contacts import load_contacts, unfilled
 from bot.knowledge.store import StoreError, load
 from bot.runtime.preflight import check_stores
 from bot.runtime.stack import Stack
@@ -42,6 +43,11 @@ def main() -> int:
         locks = f"Redis op {settings.REDIS_HOST}:{settings.REDIS_PORT}"
     print(f"Gesprekken: {settings.shown(settings.TRACKER_DB_URL)}; vergrendeling per gesprek: {locks}")
     print(f"spaCy-pipeline: {describe(installed_meta())}; model getraind met: {trained_with()}")
+    missing = unfilled(load_contacts())
+    if missing:
+        print(f"LET OP: {settings.CONTACTS_FILE} bevat nog voorbeeldgegevens (tussen < >) voor: {', '.join(missing)}. "
+              "Baliegids noemt daar alleen de rol; vul de echte contactpersonen in (README, 'Contactpersonen').",
+              flush=True)
     stopping = []  # set by Ctrl-C (SIGINT) or SIGTERM, also when the shell started us with SIGINT ignored
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signal_number, lambda *_: stopping.append(True))

@@ -1,16 +1,23 @@
-"""The custom actions on their own, with a real store: what the clerk gets back for each kind of turn."""
+"""The custom actions on their own, with a real store and the real domain: what the clerk gets back for each kind of
+turn."""
 import asyncio
+import inspect
+import re
 
 import pytest
-from rasa_sdk import Tracker
+import yaml
+from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import shared
 from actions.answers import ActionAnswer, ActionClarify, ActionShowDomain
 from actions.feedback import ActionFeedback
-from actions.followups import ActionContact, ActionShorter, ActionSource, ActionSteps
+from actions.followups import ActionCaveats, ActionContact, ActionExplanation, ActionShorter, ActionSource, ActionSteps
 from actions.handoff import ActionHandoff
 from bot import settings
+
+DOMAIN = yaml.safe_load((settings.ROOT / "domain.yml").read_text(encoding="utf-8"))
+WORDS_AT_MOST = 150  # the default answer, as a clerk at the counter reads it
 
 
 @pytest.fixture(autouse=True)
@@ -29,23 +36,37 @@ def tracker(intent="", confidence=1.0, ranking=(), slots=None, events=(), text="
 
 def run(action, tracker_):
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker_, {}))
+    events = asyncio.run(action.run(dispatcher, tracker_, DOMAIN))
     # One message: either a domain response (which carries its own `custom`) or text with one `custom` payload.
     assert len(dispatcher.messages) == 1
     assert dispatcher.messages[0].get("response") or dispatcher.messages[0].get("custom")
     return dispatcher.messages[0], events
 
 
-def test_answer_gives_the_article_short_answer_first_with_sources_and_buttons():
+def test_answer_gives_the_rule_and_the_steps_with_the_rest_one_click_away():
     message, events = run(ActionAnswer(), tracker("brp_briefadres_opvang", 0.91))
     custom = message["custom"]
     assert custom["type"] == "answer" and custom["article"] == "brp_briefadres_opvang"
     assert custom["confidence"] == 0.91 and custom["sources"] and custom["last_verified"]
-    assert message["text"].split("\n\n")[1].startswith(("Ja", "Nee"))
+    sections = {section["key"]: section for section in custom["sections"]}
+    assert [key for key, section in sections.items() if section["open"]] == ["kort", "stappen", "opschalen"]
+    assert {key: section["payload"] for key, section in sections.items() if not section["open"]} == {
+        "uitleg": "/ask_explanation", "voorbehouden": "/ask_caveats", "bronnen": "/ask_source"}
+    assert message["text"].split("\n\n")[1] == sections["kort"]["text"]  # the rule first, then the steps
+    assert sections["uitleg"]["text"] not in message["text"]
     titles = [button["title"] for button in message["buttons"]]
-    assert titles[0] == "Keuzehulp: welke route?" and titles[-2:] == ["👍", "👎"]
-    assert 1 <= len(titles[1:-2]) <= 3  # the related articles
+    assert titles[:4] == ["Keuzehulp: welke route?", "Uitleg", "Voorbehouden", "Alle bronnen"]
+    assert titles[-2:] == ["👍", "👎"] and 1 <= len(titles[4:-2]) <= 3  # then the related articles
+    assert message["buttons"][-1]["payload"] == '/feedback_down{"article": "brp_briefadres_opvang"}'
     assert events == [{"event": "slot", "timestamp": None, "name": "article", "value": "brp_briefadres_opvang"}]
+
+
+def test_every_default_answer_fits_the_counter(store):
+    for article_id in store.articles():
+        message, _ = run(ActionAnswer(), tracker(article_id, 1.0))
+        short = message["text"].split("\n\n")[1]
+        assert not re.match(r"(Ja|Nee)\b", short), (article_id, "een kaal ja of nee hangt af van de vraag")
+        assert len(message["text"].split()) <= WORDS_AT_MOST, (article_id, len(message["text"].split()))
 
 
 def test_clarify_offers_the_close_articles_and_none_of_these():
@@ -64,14 +85,29 @@ def test_clarify_declines_when_out_of_scope_is_the_best_guess():
     assert message["response"] == "utter_out_of_scope"
 
 
-@pytest.mark.parametrize("action, marker", [
-    (ActionSource(), "wetten.overheid.nl"), (ActionSteps(), "1. "), (ActionShorter(), "[1]"),
-    (ActionContact(), "Vakspecialist BRP"),
+@pytest.mark.parametrize("action, section, marker", [
+    (ActionSource(), None, "jci1.3:c:BWBR0033715"), (ActionSteps(), "stappen", "1. "),
+    (ActionShorter(), "kort", "[1]"), (ActionContact(), "opschalen", "Vakspecialist BRP"),
+    (ActionExplanation(), "uitleg", "Route 1, art. 2.40"), (ActionCaveats(), "voorbehouden", "- "),
 ])
-def test_follow_ups_answer_from_the_last_article(action, marker):
+def test_follow_ups_answer_from_the_last_article(action, section, marker):
     message, _ = run(action, tracker("ask", slots={"article": "brp_briefadres_opvang"}))
-    assert message["custom"]["type"] == "answer" and message["custom"]["article"] == "brp_briefadres_opvang"
+    custom = message["custom"]
+    assert custom["type"] == "answer" and custom["article"] == "brp_briefadres_opvang"
     assert marker in message["text"]
+    assert [part["key"] for part in custom["sections"]][:1] == ([section] if section else [])
+    if section:  # a follow-up lists the sources it cites, not the whole list
+        everything = len(run(ActionSource(), tracker("ask", slots={"article": "brp_briefadres_opvang"}))[0]["custom"]
+                         ["sources"])
+        assert 0 < len(custom["sources"]) < everything
+
+
+def test_a_follow_up_phrase_without_a_topic_answers_the_topic_it_names():
+    ranking = [("ask_source", 0.6), ("wi_kostendelersnorm_opvang", 0.3), ("greet", 0.1)]
+    message, events = run(ActionSource(), tracker("ask_source", 0.6, ranking,
+                                                  text="waar staat dat de kostendelersnorm niet geldt in de opvang?"))
+    assert message["custom"]["article"] == "wi_kostendelersnorm_opvang"
+    assert {"event": "slot", "timestamp": None, "name": "article", "value": "wi_kostendelersnorm_opvang"} in events
 
 
 def test_a_follow_up_without_a_topic_asks_for_the_question():
@@ -92,17 +128,43 @@ def test_domain_menu_lists_that_domains_articles():
     assert "/wonen_urgentie_geen_binding" in payloads and "/brp_briefadres_opvang" not in payloads
 
 
-def test_thumbs_down_is_stored_with_question_and_answer(app_db):
+def test_thumbs_down_is_stored_for_the_article_of_the_message_it_was_given_on(app_db):
     events = [
         {"event": "user", "text": "mag ik een briefadres weigeren?"},
-        {"event": "bot", "text": "Nee ...", "data": {"custom": {"type": "answer", "article": "brp_briefadres_opvang"}}},
-        {"event": "user", "text": "/feedback_down"},
+        {"event": "bot", "text": "Briefadres ...", "data": {"custom": {"type": "answer", "article": "brp_briefadres_opvang"}}},
+        {"event": "user", "text": "en urgentie met regiobinding?"},
+        {"event": "bot", "text": "Regiobinding ...", "data": {"custom": {"type": "answer",
+                                                                         "article": "wonen_urgentie_geen_binding"}}},
+        {"event": "user", "text": '/feedback_down{"article": "brp_briefadres_opvang"}'},
     ]
-    dispatcher = CollectingDispatcher()
-    asyncio.run(ActionFeedback().run(dispatcher, tracker("feedback_down", events=events), {}))
+    latest = tracker("feedback_down", events=events)
+    latest.latest_message["entities"] = [{"entity": "article", "value": "brp_briefadres_opvang"}]
+    asyncio.run(ActionFeedback().run(CollectingDispatcher(), latest, DOMAIN))
     stored = shared.replies().store.feedback()[-1]
     assert (stored.rating, stored.article_id, stored.question, stored.answer) == (
-        "down", "brp_briefadres_opvang", "mag ik een briefadres weigeren?", "Nee ...")
+        "down", "brp_briefadres_opvang", "mag ik een briefadres weigeren?", "Briefadres ...")
+    assert stored.last_verified == shared.replies().article("brp_briefadres_opvang").last_verified
+
+
+def test_every_response_an_action_names_exists_in_the_domain():
+    import actions.answers, actions.decision_aids, actions.feedback, actions.followups, actions.handoff, actions.session
+
+    named = set()
+    for module in (actions.answers, actions.decision_aids, actions.feedback, actions.followups, actions.handoff,
+                   actions.session, shared):
+        named |= set(re.findall(r'response="(utter_[a-z_]+)"', inspect.getsource(module)))
+    assert named and named <= set(DOMAIN["responses"]), named - set(DOMAIN["responses"])
+    registered = {cls().name() for cls in all_actions() if not inspect.isabstract(cls)}
+    assert registered <= set(DOMAIN["actions"]) | {"action_restart"}, registered - set(DOMAIN["actions"])
+
+
+def all_actions():
+    found, todo = [], [Action]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            found.append(sub)
+            todo.append(sub)
+    return [cls for cls in found if cls.__module__.startswith("actions.")]
 
 
 def test_client_data_in_a_question_gets_one_reminder_per_conversation():

@@ -133,15 +133,16 @@ def test_store_round_trip_and_rendering(tmp_path, articles):
     sections = rendered.sections()
     text = as_text(row.title, sections, rendered.sources)
     assert text.startswith(f"**{row.title}**\n\n{rendered.short}")
-    assert "[brp" not in text and "**Bronnen**" in text
+    assert "[brp" not in text and "[wbrp" not in text
     cited = [source["title"] for source in rendered.sources]
     assert len(cited) == len(set(cited)) == len(row.sources), "elke bron precies één keer in de bronnenlijst"
     assert [source["number"] for source in rendered.sources] == list(range(1, len(cited) + 1))
     payload = rendered.payload(0.93, sections)
     assert payload["type"] == "answer" and payload["article"] == "brp_briefadres_opvang"
-    assert [section["key"] for section in payload["sections"]] == ["kort", "uitleg", "stappen", "voorbehouden",
-                                                                   "opschalen"]
-    assert any((source["url"] or "").startswith("https://wetten.overheid.nl/") for source in payload["sources"])
+    assert [section["key"] for section in payload["sections"]] == ["kort", "stappen", "opschalen", "uitleg",
+                                                                   "voorbehouden"]
+    assert any((source["url"] or "").startswith("https://wetten.overheid.nl/jci1.3:c:BWBR0033715&artikel=")
+               for source in payload["sources"])
     assert payload["last_verified"] == row.last_verified.isoformat()
     store.replace_articles(list(articles.values()))  # reloading keeps one copy of each article
     assert len(store.articles()) == len(articles)
