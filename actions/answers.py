@@ -1,4 +1,5 @@
 """Answering a question from the knowledge base, or asking which article is meant."""
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
@@ -52,7 +53,8 @@ class ActionClarify(BaliegidsAction):
         candidates = candidates[:MAX_CANDIDATES]
         dispatcher.utter_message(
             text="Ik weet niet zeker wat je bedoelt. Gaat je vraag over een van deze onderwerpen?",
-            buttons=replies().article_buttons(candidates) + [{"title": "Geen van deze", "payload": payload(NONE_OF_THESE)}],
+            buttons=replies().article_buttons(candidates)
+            + [{"title": "Geen van deze", "payload": payload(NONE_OF_THESE)}],
             json_message={"type": CLARIFY, "candidates": candidates},
         )
         return []

@@ -4,6 +4,7 @@ the next question, and the advice that fits the answers, with its sources.
 Each aid has a validation action (`validate_<id>_form`), which fills the asked slot from the clerk's ja / nee /
 weet-niet and asks the next question that applies (Rasa then finds no ask action and asks nothing itself), and an
 outcome action (`action_<id>_advies`). Other messages leave the form to the rules."""
+
 from abc import ABCMeta, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 

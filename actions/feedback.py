@@ -1,4 +1,5 @@
 """👍/👎 on an answer, stored with the question and the answer for the trainer (the rules add the thanks)."""
+
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
@@ -26,8 +27,9 @@ def answer_on(events: List[Dict], article_id: Optional[str]) -> Optional[Dict]:
 
 
 def entity(tracker: Tracker, name: str) -> Optional[str]:
-    return next((item.get("value") for item in tracker.latest_message.get("entities", [])
-                 if item.get("entity") == name), None)
+    return next(
+        (item.get("value") for item in tracker.latest_message.get("entities", []) if item.get("entity") == name), None
+    )
 
 
 class ActionFeedback(BaliegidsAction):
@@ -41,8 +43,9 @@ class ActionFeedback(BaliegidsAction):
         answer = answer_on(tracker.events, entity(tracker, "article"))
         if rating and answer:
             row = replies().article(answer["article_id"])
-            replies().store.add_feedback(sender_id=tracker.sender_id, rating=rating,
-                                         last_verified=row.last_verified if row else None, **answer)
+            replies().store.add_feedback(
+                sender_id=tracker.sender_id, rating=rating, last_verified=row.last_verified if row else None, **answer
+            )
         return []
 
 

@@ -1,4 +1,5 @@
 """Follow-up questions about the article the conversation is about ("waar staat dat?", "wat moet ik doen?")."""
+
 from abc import abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
@@ -39,9 +40,16 @@ class FollowUp(BaliegidsAction):
             dispatcher.utter_message(**replies().default_answer(topic, confidence=0.0))
             return [SlotSet("article", topic.id)]
         rendered = RenderedArticle(row)
-        dispatcher.utter_message(**replies().answer(rendered, self.part(rendered), confidence=1.0, buttons=[],
-                                                    heading=f"{self.heading}: {row.title}",
-                                                    sources=self.sources(rendered)))
+        dispatcher.utter_message(
+            **replies().answer(
+                rendered,
+                self.part(rendered),
+                confidence=1.0,
+                buttons=[],
+                heading=f"{self.heading}: {row.title}",
+                sources=self.sources(rendered),
+            )
+        )
         return []
 
 

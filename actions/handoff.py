@@ -1,4 +1,5 @@
 """Referring the clerk to a colleague or specialist for the audience of the last article."""
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker

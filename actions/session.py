@@ -1,4 +1,5 @@
 """Restarting the conversation ("opnieuw beginnen" or the /restart command), in Dutch."""
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker

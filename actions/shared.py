@@ -1,14 +1,15 @@
 """What every custom action shares: the Replies object, the last article, and the client-data reminder."""
+
 from abc import ABCMeta, abstractmethod
-from functools import lru_cache
+from functools import cache
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.privacy.redact import redact
 from bot.knowledge.replies import Replies
+from bot.privacy.redact import redact
 
 PRIVACY_REMINDER = (
     "Let op: typ geen gegevens van cliënten (zoals BSN, naam, adres, telefoonnummer of geboortedatum) in de chat; "
@@ -16,7 +17,7 @@ PRIVACY_REMINDER = (
 )
 
 
-@lru_cache(maxsize=None)
+@cache
 def replies() -> Replies:
     """Created on first use, so importing the actions stays cheap."""
     return Replies()

@@ -7,6 +7,7 @@
 3. Throughput at 1, 4 and 16 concurrent conversations: messages per second, p95 and errors.
 4. Training time, start-up time (until the first answer), and resident memory of the Rasa and action servers.
 """
+
 import argparse
 import asyncio
 import datetime
@@ -27,9 +28,9 @@ from typing import Dict, List, Tuple
 
 import requests
 
-from bot import settings
 from benchmarks.chat import Chat
 from benchmarks.evaluation import Question, evaluate, load_questions
+from bot import settings
 from bot.contract import NLU_FALLBACK, OUT_OF_SCOPE
 from bot.knowledge.store import load
 from bot.runtime.stack import ACTIONS, RASA, Stack
@@ -46,6 +47,7 @@ def percentile(values: List[float], pct: int) -> float:
 
 
 # --- accuracy ----------------------------------------------------------------------------------------------------
+
 
 def parse_all(model: Path, questions: List[Question]) -> List[str]:
     """The top intent (nlu_fallback when unsure) for each question, parsed in this process."""
@@ -64,17 +66,18 @@ def intent_metrics(predicted: List[str], questions: List[Question]) -> Dict:
     labels = sorted(set(expected))
     f1s = []
     for label in labels:
-        tp = sum(p == e == label for p, e in zip(predicted, expected))
-        fp = sum(p == label != e for p, e in zip(predicted, expected))
-        fn = sum(e == label != p for p, e in zip(predicted, expected))
+        tp = sum(p == e == label for p, e in zip(predicted, expected, strict=False))
+        fp = sum(p == label != e for p, e in zip(predicted, expected, strict=False))
+        fn = sum(e == label != p for p, e in zip(predicted, expected, strict=False))
         f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
     confusions = Counter(
-        tuple(sorted((e, p))) for p, e in zip(predicted, expected)
+        tuple(sorted((e, p)))
+        for p, e in zip(predicted, expected, strict=False)
         if p != e and p != NLU_FALLBACK and e != OUT_OF_SCOPE and p != OUT_OF_SCOPE
     )
-    oos = [p for p, e in zip(predicted, expected) if e == OUT_OF_SCOPE]
+    oos = [p for p, e in zip(predicted, expected, strict=False) if e == OUT_OF_SCOPE]
     return {
-        "accuracy": sum(p == e for p, e in zip(predicted, expected)) / len(expected),
+        "accuracy": sum(p == e for p, e in zip(predicted, expected, strict=False)) / len(expected),
         "macro_f1": sum(f1s) / len(f1s),
         "confused": confusions.most_common(5),
         "oos_rejected": sum(p in (OUT_OF_SCOPE, NLU_FALLBACK) for p in oos) / len(oos),
@@ -83,6 +86,7 @@ def intent_metrics(predicted: List[str], questions: List[Question]) -> Dict:
 
 # --- servers -----------------------------------------------------------------------------------------------------
 
+
 class Servers:
     """The Rasa server and the action server, started fresh, with start-up time and memory readings."""
 
@@ -90,8 +94,16 @@ class Servers:
         app_db = workdir / "baliegids.db"
         load(app_db)
         started = time.monotonic()
-        self.stack = Stack(model, workdir, token=TOKEN, host="127.0.0.1", ports={RASA: 5905, ACTIONS: 5955},
-                           tracker_db=workdir / "conversations.db", app_db=app_db, services=[ACTIONS, RASA])
+        self.stack = Stack(
+            model,
+            workdir,
+            token=TOKEN,
+            host="127.0.0.1",
+            ports={RASA: 5905, ACTIONS: 5955},
+            tracker_db=workdir / "conversations.db",
+            app_db=app_db,
+            services=[ACTIONS, RASA],
+        )
         self.stack.__enter__()
         self.url = self.stack.rasa_url
         self.rasa, self.actions = self.stack.processes[RASA], self.stack.processes[ACTIONS]
@@ -102,13 +114,17 @@ class Servers:
     def memory_mb(process: subprocess.Popen) -> Dict[str, float]:
         """A server with its worker processes: resident memory now, as PSS (a page the workers share with their
         parent counts once, split between them), and the highest resident memory of a single process (VmHWM)."""
+
         def kilobytes(pid: int, file: str, field: str) -> int:
             line = next(line for line in Path(f"/proc/{pid}/{file}").read_text().splitlines() if line.startswith(field))
             return int(line.split()[1])
 
         pids = tree(process.pid)
-        return {"processes": len(pids), "pss": sum(kilobytes(pid, "smaps_rollup", "Pss:") for pid in pids) / 1024,
-                "peak": max(kilobytes(pid, "status", "VmHWM:") for pid in pids) / 1024}
+        return {
+            "processes": len(pids),
+            "pss": sum(kilobytes(pid, "smaps_rollup", "Pss:") for pid in pids) / 1024,
+            "peak": max(kilobytes(pid, "status", "VmHWM:") for pid in pids) / 1024,
+        }
 
     def stop(self):
         self.stack.stop()
@@ -121,6 +137,7 @@ def tree(pid: int) -> List[int]:
 
 
 # --- latency and throughput --------------------------------------------------------------------------------------
+
 
 def timed_send(url: str, sender: str, text: str) -> Tuple[float, bool]:
     started = time.perf_counter()
@@ -135,8 +152,9 @@ def timed_send(url: str, sender: str, text: str) -> Tuple[float, bool]:
 def sequential_latency(url: str, texts: List[str], count: int) -> Dict:
     for number, text in enumerate(texts[:20]):  # warm-up
         timed_send(url, f"warm-{number}", text)
-    latencies = [timed_send(url, f"seq-{number // 5}", text)[0]
-                 for number, text in zip(range(count), itertools.cycle(texts))]
+    latencies = [
+        timed_send(url, f"seq-{number // 5}", text)[0] for number, text in zip(range(count), itertools.cycle(texts))
+    ]
     return {pct: percentile(latencies, pct) for pct in (50, 95, 99)}
 
 
@@ -155,11 +173,16 @@ def throughput(url: str, texts: List[str], workers: int, seconds: float) -> Dict
         results = [item for part in pool.map(conversation, range(workers)) for item in part]
     elapsed = time.monotonic() - started
     latencies = [ms for ms, _ in results]
-    return {"msg_per_s": len(results) / elapsed, "p95": percentile(latencies, 95),
-            "errors": sum(not ok for _, ok in results), "messages": len(results)}
+    return {
+        "msg_per_s": len(results) / elapsed,
+        "p95": percentile(latencies, 95),
+        "errors": sum(not ok for _, ok in results),
+        "messages": len(results),
+    }
 
 
 # --- report ------------------------------------------------------------------------------------------------------
+
 
 def verdict(value: float, target: float, lower_is_better: bool = True) -> str:
     met = value <= target if lower_is_better else value >= target
@@ -170,7 +193,10 @@ def verdict(value: float, target: float, lower_is_better: bool = True) -> str:
 
 def machine() -> str:
     memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
-    return f"{os.cpu_count()} cores, {memory_kb / 1024 / 1024:.0f} GB, {platform.platform()}, Python {platform.python_version()}"
+    return (
+        f"{os.cpu_count()} cores, {memory_kb / 1024 / 1024:.0f} GB, {platform.platform()}, "
+        f"Python {platform.python_version()}"
+    )
 
 
 def main() -> None:
@@ -194,9 +220,23 @@ def main() -> None:
             training_s = time.monotonic() - started
         print("2/5 Basislijn trainen (rasa init-pipeline, alleen NLU) ...", flush=True)
         started = time.monotonic()
-        subprocess.run([settings.RASA, "train", "nlu", "--config", str(BASELINE_CONFIG),
-                        "--out", str(tmp / "baseline"), "--fixed-model-name", "baseline"],
-                       cwd=settings.ROOT, check=True, stdout=(tmp / "baseline.log").open("w"), stderr=subprocess.STDOUT)
+        subprocess.run(
+            [
+                settings.RASA,
+                "train",
+                "nlu",
+                "--config",
+                str(BASELINE_CONFIG),
+                "--out",
+                str(tmp / "baseline"),
+                "--fixed-model-name",
+                "baseline",
+            ],
+            cwd=settings.ROOT,
+            check=True,
+            stdout=(tmp / "baseline.log").open("w"),
+            stderr=subprocess.STDOUT,
+        )
         baseline_training_s = time.monotonic() - started
         print("3/5 Nauwkeurigheid meten ...", flush=True)
         ours = intent_metrics(parse_all(model, questions), questions)
@@ -211,8 +251,9 @@ def main() -> None:
             latency = sequential_latency(servers.url, texts, args.messages)
             loads = {workers: throughput(servers.url, texts, workers, args.seconds) for workers in (1, 4, 16)}
             with sqlite3.connect(tmp / "conversations.db") as db:
-                stored = db.execute("select count(*) from events where type_name = 'user' and sender_id like "
-                                    "'load-16-%'").fetchone()[0]
+                stored = db.execute(
+                    "select count(*) from events where type_name = 'user' and sender_id like " "'load-16-%'"
+                ).fetchone()[0]
             lost = loads[16]["messages"] - loads[16]["errors"] - stored
             memory = {"Rasa-server": servers.memory_mb(servers.rasa), "actieserver": servers.memory_mb(servers.actions)}
         finally:
@@ -230,14 +271,18 @@ def main() -> None:
         f"{ours['macro_f1'] / baseline['macro_f1']:.2f} | |\n",
         "Wat de baliemedewerker krijgt (over REST, met verduidelijkingsvragen): " + report.summary() + ".\n",
         "Vaakst verwarde artikelparen (Baliegids): "
-        + ("; ".join(f"{a} / {b} ({n}x)" for (a, b), n in ours["confused"]) or "geen") + ".\n",
+        + ("; ".join(f"{a} / {b} ({n}x)" for (a, b), n in ours["confused"]) or "geen")
+        + ".\n",
         "## Snelheid over het REST-kanaal (actieserver en SQL-store inbegrepen)\n",
         f"Sequentieel, {args.messages} berichten na 20 opwarmberichten: p50 {latency[50]:.0f} ms, "
         f"p95 {latency[95]:.0f} ms, p99 {latency[99]:.0f} ms. Doel p95 ≤ {TARGETS['p95_ms']} ms: "
         f"{verdict(latency[95], TARGETS['p95_ms'])}.\n",
         f"| gelijktijdige gesprekken | berichten/s | p95 (ms) | fouten | berichten ({args.seconds:.0f} s) |",
         "|---|---|---|---|---|",
-        *[f"| {w} | {r['msg_per_s']:.1f} | {r['p95']:.0f} | {r['errors']} | {r['messages']} |" for w, r in loads.items()],
+        *[
+            f"| {w} | {r['msg_per_s']:.1f} | {r['p95']:.0f} | {r['errors']} | {r['messages']} |"
+            for w, r in loads.items()
+        ],
         f"\nDoel ≥ {TARGETS['throughput_16']} berichten/s bij 16 gesprekken zonder fouten: "
         f"{verdict(loads[16]['msg_per_s'], TARGETS['throughput_16'], lower_is_better=False)}"
         f"{'' if loads[16]['errors'] == 0 else ' (met fouten)'}. Na de belasting met 16 gesprekken staan "
@@ -248,9 +293,12 @@ def main() -> None:
         f"{verdict(training_s, TARGETS['training_s'])}); basislijn (alleen NLU): {baseline_training_s:.0f} s.",
         f"- Opstarten tot het eerste antwoord: {servers.startup_seconds:.1f} s (doel ≤ {TARGETS['startup_s']} s: "
         f"{verdict(servers.startup_seconds, TARGETS['startup_s'])}).",
-        *[f"- {name}: {m['pss']:.0f} MB resident na de belasting (PSS, "
-          f"{'1 proces' if m['processes'] == 1 else str(m['processes']) + ' processen samen'}), grootste proces op "
-          f"zijn piek {m['peak']:.0f} MB" for name, m in memory.items()],
+        *[
+            f"- {name}: {m['pss']:.0f} MB resident na de belasting (PSS, "
+            f"{'1 proces' if m['processes'] == 1 else str(m['processes']) + ' processen samen'}), grootste proces op "
+            f"zijn piek {m['peak']:.0f} MB"
+            for name, m in memory.items()
+        ],
         "- Rasa-server onder 1 GB (alle processen samen): "
         f"{verdict(memory['Rasa-server']['pss'], TARGETS['rasa_memory_mb'])}.\n",
     ]

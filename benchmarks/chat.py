@@ -1,5 +1,6 @@
 """One conversation over the REST channel, as the widget and the acceptance checks talk to the assistant; the tests
 and the benchmark use it."""
+
 import requests
 
 

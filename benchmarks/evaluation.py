@@ -4,6 +4,7 @@ and per article, with the pairs of articles it confuses. Used by the test suite 
 
 The held-out set (tests/data/heldout.yml) is never used to tune; choices are made on the development set
 (tests/data/dev.yml). Both were written by authors who never saw the training data."""
+
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Callable, Dict, List, NamedTuple
@@ -71,45 +72,64 @@ class Report:
         table = {}
         for style, items in self.by(lambda item: item.question.style).items():
             declined = [item for item in self.out_of_scope if item.question.style == style]
-            table[style] = {"n": len(items), "right": share(items, "right"), "wrong": share(items, "wrong"),
-                            "clarify": share(items, "clarify"), "n_oos": len(declined),
-                            "declined": share(declined, "declined")}
+            table[style] = {
+                "n": len(items),
+                "right": share(items, "right"),
+                "wrong": share(items, "wrong"),
+                "clarify": share(items, "clarify"),
+                "n_oos": len(declined),
+                "declined": share(declined, "declined"),
+            }
         return table
 
     def confusions(self, top: int = 8) -> List[tuple]:
-        pairs = Counter(tuple(sorted((item.question.expected, item.custom.get("article"))))
-                        for item in self.articles if item.outcome == "wrong")
+        pairs = Counter(
+            tuple(sorted((item.question.expected, item.custom.get("article"))))
+            for item in self.articles
+            if item.outcome == "wrong"
+        )
         return pairs.most_common(top)
 
     def summary(self) -> str:
-        return (f"artikelvragen: goed {self.share('right'):.1%}, fout {self.share('wrong'):.1%}, "
-                f"verduidelijking {self.share('clarify'):.1%}; buiten bereik geweigerd "
-                f"{self.share('declined', articles=False):.1%}")
+        return (
+            f"artikelvragen: goed {self.share('right'):.1%}, fout {self.share('wrong'):.1%}, "
+            f"verduidelijking {self.share('clarify'):.1%}; buiten bereik geweigerd "
+            f"{self.share('declined', articles=False):.1%}"
+        )
 
     def lines(self) -> List[str]:
         lines = [f"{'stijl':16} {'n':>4} {'goed':>6} {'fout':>6} {'vraagt':>6}   {'n bb':>4} {'geweigerd':>9}"]
         for style, row in self.styles().items():
-            lines.append(f"{style:16} {row['n']:4d} {row['right']:6.0%} {row['wrong']:6.0%} {row['clarify']:6.0%}   "
-                         f"{row['n_oos']:4d} {row['declined']:9.0%}")
+            lines.append(
+                f"{style:16} {row['n']:4d} {row['right']:6.0%} {row['wrong']:6.0%} {row['clarify']:6.0%}   "
+                f"{row['n_oos']:4d} {row['declined']:9.0%}"
+            )
         lines.append(f"{'onderwerp':40} {'n':>3} {'goed':>6} {'fout':>6} {'vraagt':>6}")
         for article, items in self.by(lambda item: item.question.expected).items():
-            lines.append(f"{article:40} {len(items):3d} "
-                         + " ".join(f"{share(items, key):6.0%}" for key in ("right", "wrong", "clarify")))
+            lines.append(
+                f"{article:40} {len(items):3d} "
+                + " ".join(f"{share(items, key):6.0%}" for key in ("right", "wrong", "clarify"))
+            )
         lines.append(self.summary())
         return lines
 
     def mistakes(self) -> List[str]:
         return [
-            f"{item.question.expected} -> {item.custom.get('article') or item.custom.get('candidates') or item.custom.get('type')}"
-            f" ({item.question.style}): {item.question.text}"
+            f"{item.question.expected} -> {given(item.custom)} ({item.question.style}): {item.question.text}"
             for item in self.results
-            if item.outcome not in ("right", "declined") or (item.outcome == "declined"
-                                                              and item.question.expected != OUT_OF_SCOPE)
+            if item.outcome not in ("right", "declined")
+            or (item.outcome == "declined" and item.question.expected != OUT_OF_SCOPE)
         ]
+
+
+def given(custom: dict):
+    """What the assistant gave: the article, the articles it offered, or the kind of reply."""
+    return custom.get("article") or custom.get("candidates") or custom.get("type")
 
 
 def evaluate(ask: Callable[[str], dict], questions: List[Question] = None) -> Report:
     """`ask` sends one question in a fresh conversation and returns the reply's `custom` object."""
     questions = questions or load_questions()
-    return Report([Result(question, outcome(custom := ask(question.text), question.expected), custom)
-                   for question in questions])
+    return Report(
+        [Result(question, outcome(custom := ask(question.text), question.expected), custom) for question in questions]
+    )

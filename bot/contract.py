@@ -1,5 +1,6 @@
 """The names the outside contract (docs/contract.md), the conversation rules (domain.yml, data/rules/) and the code
 share, defined once: reply kinds, the intents with a special meaning, button payloads, and their Dutch labels."""
+
 import json
 
 # custom.type of every reply (docs/contract.md, "Chat over the REST channel")

@@ -1,4 +1,5 @@
 """Paths, ports and other settings, each overridable by an environment variable."""
+
 import os
 import sys
 from pathlib import Path
@@ -39,8 +40,8 @@ TRACKER_DB = _path("BALIEGIDS_TRACKER_DB", VAR_DIR / "conversations.db")
 # replaces the SQLite file above.
 APP_DB_URL = os.environ.get("BALIEGIDS_APP_DB_URL") or database_url(APP_DB)
 TRACKER_DB_URL = os.environ.get("BALIEGIDS_TRACKER_DB_URL") or database_url(TRACKER_DB)
-# Rasa's lock store: ours for the workers of one Rasa server (bot/runtime/lock_store.py), redis when several Rasa servers
-# share the conversations.
+# Rasa's lock store: ours for the workers of one Rasa server (bot/runtime/lock_store.py), redis when several Rasa
+# servers share the conversations.
 MACHINE_LOCK_STORE = "bot.runtime.lock_store.MachineLockStore"
 LOCK_STORE = os.environ.get("BALIEGIDS_LOCK_STORE") or MACHINE_LOCK_STORE
 LOCK_FILE = VAR_DIR / "conversation-locks"

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Creates .venv on Python 3.10 (Rasa 3.6 does not run on 3.11) and installs the pinned requirements.
+# Creates .venv on Python 3.10 (Rasa 3.6 does not run on 3.11 or newer) and installs a pinned requirements file:
+#   scripts/setup-venv.sh requirements.txt        what `make run` needs
+#   scripts/setup-venv.sh requirements-dev.txt    also what the tests, the lint and the benchmark need
 set -euo pipefail
 cd "$(dirname "$0")/.."
+requirements="${1:-requirements.txt}"
 
 works() { [ -n "$1" ] && "$1" -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1; }
 
@@ -31,7 +34,6 @@ MSG
   "$python" -m venv .venv
 fi
 
-echo "Afhankelijkheden installeren uit requirements.txt (eerste keer: enkele minuten, ca. 2,7 GB) ..."
+echo "Afhankelijkheden installeren uit $requirements (eerste keer: enkele minuten, ca. 2,7 GB) ..."
 .venv/bin/python -m pip install --quiet --upgrade "pip==24.0"
-.venv/bin/python -m pip install -r requirements.txt
-touch .venv/.installed
+.venv/bin/python -m pip install -r "$requirements"

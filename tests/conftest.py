@@ -1,4 +1,5 @@
 """Fixtures both test layers use: a knowledge store loaded from knowledge/ (no model, no servers)."""
+
 from pathlib import Path
 
 import pytest

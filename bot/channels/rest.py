@@ -2,12 +2,12 @@
 requests, a Dutch reply for empty or too long messages and for a flood from one sender, and a Dutch "tijdelijk
 niet beschikbaar" when the action server is down (Rasa itself would fall back to "not understood", which misleads
 the clerk) or a turn produced no reply at all."""
-import logging
 
-import aiohttp
+import logging
 from collections import Counter
 from typing import Awaitable, Callable, List
 
+import aiohttp
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
@@ -74,8 +74,9 @@ class BaliegidsRestInput(RestInput):
             if not isinstance(text, str):
                 return error("Ongeldig verzoek: 'message' moet tekst zijn.")
             if self.in_progress[sender] >= MAX_AT_ONCE:
-                return reply(sender, "Je stuurt veel berichten tegelijk. Wacht op het antwoord en probeer het opnieuw.",
-                             429)
+                return reply(
+                    sender, "Je stuurt veel berichten tegelijk. Wacht op het antwoord en probeer het opnieuw.", 429
+                )
             if not text.strip():
                 return reply(sender, "Typ eerst je vraag.")
             if len(text) > MAX_CHARACTERS:
@@ -83,8 +84,9 @@ class BaliegidsRestInput(RestInput):
             collector = CollectingOutputChannel()
             self.in_progress[sender] += 1
             try:
-                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
-                                                 metadata=self.get_metadata(request)))
+                await on_new_message(
+                    UserMessage(text, collector, sender, input_channel=self.name(), metadata=self.get_metadata(request))
+                )
             except Exception:
                 logger.exception("Bericht van %s kon niet worden verwerkt.", sender)
             finally:

@@ -4,6 +4,7 @@ Rasa's SlackInput does the rest and we rely on it: it checks the signature and r
 minutes (400), ignores the bot's own messages, answers Slack's retries after a timeout without handling the message
 twice, answers right away and handles the message in the background, and turns a button click (`block_actions`)
 into the button's payload. Its name stays "slack", so the webhook is /webhooks/slack/webhook."""
+
 import copy
 import html
 import re
@@ -33,8 +34,9 @@ def _sections(text: str) -> List[str]:
     """The text in pieces that fit a section block, cut between paragraphs (a paragraph that is too long on its
     own is cut between words)."""
     limit = SectionBlock.text_max_length
-    paragraphs = [piece for paragraph in text.split("\n\n")
-                  for piece in textwrap.wrap(paragraph, limit, replace_whitespace=False)]
+    paragraphs = [
+        piece for paragraph in text.split("\n\n") for piece in textwrap.wrap(paragraph, limit, replace_whitespace=False)
+    ]
     sections: List[str] = []
     for paragraph in paragraphs:
         if sections and len(sections[-1]) + 2 + len(paragraph) <= limit:
@@ -51,16 +53,29 @@ def answer_mrkdwn(custom: Dict[str, Any]) -> str:
     for section in custom["sections"]:
         if not section["open"]:
             continue
-        body = _escaped(section["text"]) if section["text"] else "\n".join(
-            (f"{number}. " if section["numbered"] else "• ") + _escaped(item)
-            for number, item in enumerate(section["items"], start=1))
+        body = (
+            _escaped(section["text"])
+            if section["text"]
+            else "\n".join(
+                (f"{number}. " if section["numbered"] else "• ") + _escaped(item)
+                for number, item in enumerate(section["items"], start=1)
+            )
+        )
         parts.append(f"*{_escaped(section['title'])}*\n{body}" if section["title"] else body)
     sources = sources_shown(custom)
     if sources:
-        parts.append("*Bronnen*\n" + "\n".join(
-            f"[{source['number']}] " + (f"<{_escaped(source['url'])}|{_escaped(source['title'])}>" if source["url"]
-                                        else _escaped(source["title"]))
-            for source in sources))
+        parts.append(
+            "*Bronnen*\n"
+            + "\n".join(
+                f"[{source['number']}] "
+                + (
+                    f"<{_escaped(source['url'])}|{_escaped(source['title'])}>"
+                    if source["url"]
+                    else _escaped(source["title"])
+                )
+                for source in sources
+            )
+        )
     parts.append(f"Laatst gecontroleerd: {custom['last_verified']}")
     return "\n\n".join(parts)
 
@@ -68,9 +83,10 @@ def answer_mrkdwn(custom: Dict[str, Any]) -> str:
 def _button(index: int, button: Dict[str, str]) -> ButtonElement:
     title, limit = button["title"], ButtonElement.text_max_length
     if len(title) > limit:
-        title = title[:limit - 1] + "…"
-    return ButtonElement(text=PlainTextObject(text=title, emoji=True), value=button["payload"],
-                         action_id=f"knop_{index}")
+        title = title[: limit - 1] + "…"
+    return ButtonElement(
+        text=PlainTextObject(text=title, emoji=True), value=button["payload"], action_id=f"knop_{index}"
+    )
 
 
 def slack_message(message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
@@ -95,8 +111,14 @@ class BaliegidsSlackBot(SlackBot):
     """Posts each reply as one message (Rasa's SlackBot would post text, buttons and the custom object apart, and
     the custom object as chat.postMessage arguments), through the Web API at `api_url`."""
 
-    def __init__(self, token: Text, api_url: Text, slack_channel: Optional[Text] = None,
-                 thread_id: Optional[Text] = None, proxy: Optional[Text] = None) -> None:
+    def __init__(
+        self,
+        token: Text,
+        api_url: Text,
+        slack_channel: Optional[Text] = None,
+        thread_id: Optional[Text] = None,
+        proxy: Optional[Text] = None,
+    ) -> None:
         super().__init__(token, slack_channel, thread_id, proxy)
         self.client = AsyncWebClient(token, base_url=api_url, proxy=proxy)
 
@@ -107,7 +129,7 @@ class BaliegidsSlackBot(SlackBot):
 
 
 class BaliegidsSlackInput(SlackInput):
-    """Set up from SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and the optional SLACK_API_URL (see bot/runtime/credentials.py)."""
+    """Set up from SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and the optional SLACK_API_URL (bot/runtime/credentials.py)."""
 
     api_url: Text = AsyncWebClient.BASE_URL
 
@@ -115,14 +137,24 @@ class BaliegidsSlackInput(SlackInput):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         if not credentials:
             cls.raise_missing_credentials_exception()
-        channel = super().from_credentials({"slack_token": credentials.get("slack_bot_token"),
-                                            "slack_signing_secret": credentials.get("slack_signing_secret", "")})
+        channel = super().from_credentials(
+            {
+                "slack_token": credentials.get("slack_bot_token"),
+                "slack_signing_secret": credentials.get("slack_signing_secret", ""),
+            }
+        )
         if credentials.get("slack_api_url"):
             channel.api_url = credentials["slack_api_url"]
         return channel
 
-    async def process_message(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                              text: Text, sender_id: Optional[Text], metadata: Optional[Dict]) -> Any:
+    async def process_message(
+        self,
+        request: Request,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        text: Text,
+        sender_id: Optional[Text],
+        metadata: Optional[Dict],
+    ) -> Any:
         """A section button under an answer ("Uitleg", ...) is answered in that answer's thread; everything else in
         the conversation itself (Rasa's SlackInput threads either all replies or none)."""
         if text in SECTION_PAYLOADS and (metadata or {}).get("thread_id"):
@@ -147,8 +179,11 @@ class BaliegidsSlackInput(SlackInput):
                 body = request.json
             except Exception:  # Sanic raises for a body that is not JSON; Rasa's handler then answers it
                 return None
-            if isinstance(body, dict) and body.get("type") == "url_verification" \
-                    and self.is_request_from_slack_authentic(request):
+            if (
+                isinstance(body, dict)
+                and body.get("type") == "url_verification"
+                and self.is_request_from_slack_authentic(request)
+            ):
                 return response.json({"challenge": body.get("challenge")})
             return None
 

@@ -1,6 +1,8 @@
 """Knowledge articles: the YAML format of knowledge/<id>.yml and its validation."""
+
 import datetime
 import re
+from functools import partial
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple
 
@@ -22,6 +24,7 @@ class KnowledgeError(Exception):
 
 class LegalBasis(BaseModel, extra=Extra.forbid):
     """A law article in one consolidated version of the Basiswettenbestand (wetten.overheid.nl)."""
+
     key: Key
     law: Text
     bwb: constr(regex=r"^BWB[RV]\d{7}$")
@@ -45,8 +48,9 @@ class LegalBasis(BaseModel, extra=Extra.forbid):
         """A Juriconnect reference to the article in the cited version, as wetten.overheid.nl resolves it."""
         book = f"&boek={self.book}" if self.book else ""
         date = self.version_date.isoformat()
-        return (f"https://wetten.overheid.nl/jci1.3:c:{self.bwb}{book}&artikel={self.article_number}"
-                f"&z={date}&g={date}")
+        return (
+            f"https://wetten.overheid.nl/jci1.3:c:{self.bwb}{book}&artikel={self.article_number}" f"&z={date}&g={date}"
+        )
 
     @property
     def title(self) -> str:
@@ -56,6 +60,7 @@ class LegalBasis(BaseModel, extra=Extra.forbid):
 class Source(BaseModel, extra=Extra.forbid):
     """A web page (`url`), or a document of knowledge/documents.yml (`seed`): cited by `lines` when its text is
     shipped under knowledge/seeds/, by `page` (and `section`) of the publication when it is not."""
+
     key: Key
     title: Text
     url: Optional[HttpUrl] = None
@@ -80,6 +85,7 @@ class Source(BaseModel, extra=Extra.forbid):
 
 class Document(BaseModel, extra=Extra.forbid):
     """A document the articles cite by line or page (knowledge/documents.yml)."""
+
     file: Text
     title: Text
     url: Optional[HttpUrl]
@@ -161,9 +167,7 @@ class Article(BaseModel, extra=Extra.forbid):
 
 
 def field_errors(error: ValidationError) -> str:
-    return "; ".join(
-        f"veld '{'.'.join(str(part) for part in item['loc'])}': {_dutch(item)}" for item in error.errors()
-    )
+    return "; ".join(f"veld '{'.'.join(str(part) for part in item['loc'])}': {_dutch(item)}" for item in error.errors())
 
 
 def _dutch(item: dict) -> str:
@@ -179,9 +183,11 @@ def _dutch(item: dict) -> str:
     return messages.get(item["type"], item["msg"])
 
 
-def check_article(article: Article, source_file: Path, known_ids: set, documents: Dict[str, Document],
-                  seeds_dir: Path) -> None:
+def check_article(
+    article: Article, source_file: Path, known_ids: set, documents: Dict[str, Document], seeds_dir: Path
+) -> None:
     """Checks what a single field cannot: references, ids, seed files."""
+
     def fail(field: str, message: str):
         raise KnowledgeError(f"{source_file}: veld '{field}': {message}")
 
@@ -208,7 +214,7 @@ def check_article(article: Article, source_file: Path, known_ids: set, documents
             fail(f"related.{position}", f"'{related}' is geen ander bestaand artikel")
     for position, source in enumerate(article.sources):
         if source.seed:
-            check_citation(source, documents, seeds_dir, lambda message: fail(f"sources.{position}", message))
+            check_citation(source, documents, seeds_dir, partial(fail, f"sources.{position}"))
 
 
 def check_citation(source: Source, documents: Dict[str, Document], seeds_dir: Path, fail) -> None:

@@ -1,4 +1,5 @@
 """The local contacts a municipality configures in contacts.yml, one per audience."""
+
 from pathlib import Path
 from typing import List
 
@@ -29,19 +30,31 @@ def is_placeholder(value: str) -> bool:
 
 def unfilled(contacts: dict) -> List[str]:
     """The audiences whose contact still holds example values."""
-    return [audience for audience, contact in contacts.items()
-            if any(is_placeholder(contact[field]) for field in FIELDS if field != "role")]
+    return [
+        audience
+        for audience, contact in contacts.items()
+        if any(is_placeholder(contact[field]) for field in FIELDS if field != "role")
+    ]
 
 
 def contact_for(audience: str, contacts: dict) -> dict:
-    return {"audience": audience if audience in contacts else "algemeen", **contacts.get(audience, contacts["algemeen"])}
+    return {
+        "audience": audience if audience in contacts else "algemeen",
+        **contacts.get(audience, contacts["algemeen"]),
+    }
 
 
 def describe(contact: dict) -> str:
     """The contact as the clerk reads it; never an example value (then: ask the team leader who it is)."""
     details = [contact["name"], f"tel. {contact['phone']}", contact["email"]]
-    known = [detail for detail, field in zip(details, ("name", "phone", "email")) if not is_placeholder(contact[field])]
+    known = [
+        detail
+        for detail, field in zip(details, ("name", "phone", "email"), strict=False)
+        if not is_placeholder(contact[field])
+    ]
     if len(known) < len(details):
-        return (f"{contact['role']} (jullie gemeente heeft de contactgegevens nog niet in Baliegids gezet; vraag je "
-                "teamleider wie dat is)")
+        return (
+            f"{contact['role']} (jullie gemeente heeft de contactgegevens nog niet in Baliegids gezet; vraag je "
+            "teamleider wie dat is)"
+        )
     return f"{contact['role']}: {', '.join(known)}"

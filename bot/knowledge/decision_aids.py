@@ -1,6 +1,7 @@
 """Decision aids as content (knowledge/decision_aids/<id>.yml): a few ja / nee / weet-niet questions and the advice
 that fits the answers, every advice sentence citing a source of the aid's article (or of the aid itself). The
 actions only run them (actions/decision_aids.py); format: knowledge/README.md."""
+
 import datetime
 from pathlib import Path
 from typing import Dict, Iterable, List, Mapping, Optional, Union
@@ -9,7 +10,7 @@ import yaml
 from pydantic import BaseModel, Extra, ValidationError, conlist, root_validator, validator
 
 from bot import settings
-from bot.knowledge.articles import REFERENCE, KnowledgeError, Key, LegalBasis, Source, Text, field_errors
+from bot.knowledge.articles import REFERENCE, Key, KnowledgeError, LegalBasis, Source, Text, field_errors
 
 ANSWERS = ("ja", "nee", "onbekend")
 # slot -> the answers that satisfy it; a list of such mappings: any one of them.
@@ -84,8 +85,7 @@ def advice(aid: DecisionAid, answers: Mapping[str, Optional[str]]) -> List[str]:
     for item in aid.advice:
         if not holds(item.when, answers):
             continue
-        chosen = item if item.text else next((option for option in item.first_of if holds(option.when, answers)),
-                                             None)
+        chosen = item if item.text else next((option for option in item.first_of if holds(option.when, answers)), None)
         if chosen is not None:
             texts.append(chosen.text)
         if item.final:
@@ -97,7 +97,9 @@ def still_to_find_out(aid: DecisionAid, answers: Mapping[str, Optional[str]]) ->
     unknown = [aid.unknown[slot] for slot in aid.slots if answers.get(slot) == "onbekend" and slot in aid.unknown]
     if not unknown:
         return None
-    return "Nog uitzoeken: " + "; ".join(unknown) + ". Het advies hierboven gaat uit van het meest waarschijnlijke geval."
+    return (
+        "Nog uitzoeken: " + "; ".join(unknown) + ". Het advies hierboven gaat uit van het meest waarschijnlijke geval."
+    )
 
 
 def _texts(items: List[Advice]):
@@ -117,6 +119,7 @@ def _conditions(aid: DecisionAid):
 
 def check_aid(aid: DecisionAid, path: Path, article_sources: Mapping[str, Iterable[str]]) -> None:
     """What a single field cannot check: the article, the slots the conditions name, the citations."""
+
     def fail(field: str, message: str):
         raise KnowledgeError(f"{path}: veld '{field}': {message}")
 
@@ -127,7 +130,7 @@ def check_aid(aid: DecisionAid, path: Path, article_sources: Mapping[str, Iterab
     if len(set(aid.slots)) != len(aid.slots):
         fail("questions", "een slot komt twee keer voor")
     for condition in _conditions(aid):
-        for option in (condition if isinstance(condition, list) else [condition] if condition else []):
+        for option in condition if isinstance(condition, list) else [condition] if condition else []:
             for slot, allowed in option.items():
                 if slot not in aid.slots or not set(allowed) <= set(ANSWERS):
                     fail("when/ask_if", f"{slot}: {allowed} (gebruik een vraag-slot en {', '.join(ANSWERS)})")

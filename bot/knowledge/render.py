@@ -3,6 +3,7 @@
 
 The default answer fits the counter: the short answer, what to do at the counter and whom to ask are open; the
 explanation, the caveats and all sources are one click (a disclosure, or the section's follow-up) away."""
+
 import re
 from typing import Dict, Iterable, List, Optional
 
@@ -12,10 +13,22 @@ from bot.knowledge.articles import REFERENCE
 from bot.knowledge.store import ArticleRow
 
 # Section keys, in the order an article shows them, with their headings ("" for the short answer: no heading).
-SHORT, STEPS, ESCALATION, EXPLANATION, CAVEATS, SOURCES = "kort", "stappen", "opschalen", "uitleg", "voorbehouden", \
-    "bronnen"
-HEADINGS = {SHORT: "", STEPS: "Aan de balie", ESCALATION: "Opschalen", EXPLANATION: "Uitleg",
-            CAVEATS: "Voorbehouden", SOURCES: "Alle bronnen"}
+SHORT, STEPS, ESCALATION, EXPLANATION, CAVEATS, SOURCES = (
+    "kort",
+    "stappen",
+    "opschalen",
+    "uitleg",
+    "voorbehouden",
+    "bronnen",
+)
+HEADINGS = {
+    SHORT: "",
+    STEPS: "Aan de balie",
+    ESCALATION: "Opschalen",
+    EXPLANATION: "Uitleg",
+    CAVEATS: "Voorbehouden",
+    SOURCES: "Alle bronnen",
+}
 DEFAULT_OPEN = (SHORT, STEPS, ESCALATION)
 DEFAULT_CLOSED = (EXPLANATION, CAVEATS)
 # The follow-up that shows a closed section on its own (a button in Slack, typed text everywhere).
@@ -32,16 +45,23 @@ def source_url(source) -> Optional[str]:
     return source.url
 
 
-def section(key: str, heading: str = None, text: str = None, items: List[str] = None, numbered: bool = False,
-            open_: bool = True) -> dict:
+def section(
+    key: str, heading: str = None, text: str = None, items: List[str] = None, numbered: bool = False, open_: bool = True
+) -> dict:
     """One section of a reply: a text (paragraphs split by a blank line) or a list of items; `open` is whether a
     channel shows it right away or behind a disclosure; `cites` the source numbers it cites; `payload` the follow-up
     that shows it on its own (for a closed section)."""
     texts = [text or "", *(items or [])]
-    return {"key": key, "title": HEADINGS.get(key, "") if heading is None else heading, "text": text,
-            "items": items, "numbered": numbered, "open": open_,
-            "cites": sorted({int(number) for part in texts for number in MARKER.findall(part)}),
-            "payload": None if open_ or key not in FOLLOW_UPS else payload(FOLLOW_UPS[key])}
+    return {
+        "key": key,
+        "title": HEADINGS.get(key, "") if heading is None else heading,
+        "text": text,
+        "items": items,
+        "numbered": numbered,
+        "open": open_,
+        "cites": sorted({int(number) for part in texts for number in MARKER.findall(part)}),
+        "payload": None if open_ or key not in FOLLOW_UPS else payload(FOLLOW_UPS[key]),
+    }
 
 
 def as_text(title: Optional[str], sections: Iterable[dict], sources: List[dict] = ()) -> str:
@@ -56,12 +76,19 @@ def as_text(title: Optional[str], sections: Iterable[dict], sources: List[dict] 
         if part["text"]:
             parts.append(part["text"])
         if part["items"]:
-            parts.append("\n".join(f"{number}. {item}" if part["numbered"] else f"- {item}"
-                                   for number, item in enumerate(part["items"], start=1)))
+            parts.append(
+                "\n".join(
+                    f"{number}. {item}" if part["numbered"] else f"- {item}"
+                    for number, item in enumerate(part["items"], start=1)
+                )
+            )
     if sources:
-        parts.append("\n".join(
-            f"[{source['number']}] {source['title']}" + (f": {source['url']}" if source["url"] else "")
-            for source in sources))
+        parts.append(
+            "\n".join(
+                f"[{source['number']}] {source['title']}" + (f": {source['url']}" if source["url"] else "")
+                for source in sources
+            )
+        )
     return "\n\n".join(parts)
 
 
@@ -85,8 +112,9 @@ class RenderedArticle:
         used = list(dict.fromkeys(key for text in texts for key in REFERENCE.findall(text)))
         by_key = {source.key: source for source in [*row.sources, *extra_sources]}
         self._numbers = {key: number for number, key in enumerate(used, start=1)}
-        self.sources = [{"number": self._numbers[key], "title": by_key[key].title, "url": source_url(by_key[key])}
-                        for key in used]
+        self.sources = [
+            {"number": self._numbers[key], "title": by_key[key].title, "url": source_url(by_key[key])} for key in used
+        ]
 
     def cite(self, text: str) -> str:
         """The text with its [key] references as numbers; adjacent ones joined ("[1][2]")."""
@@ -107,8 +135,11 @@ class RenderedArticle:
             EXPLANATION: {"text": self.cite(row.answer)},
             CAVEATS: {"items": [self.cite(caveat) for caveat in row.caveats]},
         }
-        return [section(key, open_=key not in closed, **content[key]) for key in keys
-                if content[key].get("text") or content[key].get("items")]
+        return [
+            section(key, open_=key not in closed, **content[key])
+            for key in keys
+            if content[key].get("text") or content[key].get("items")
+        ]
 
     def cited(self, sections: Iterable[dict]) -> List[dict]:
         """The sources the given sections cite, in number order."""

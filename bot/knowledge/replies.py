@@ -1,22 +1,36 @@
 """Reply building blocks shared by the custom actions: article answers, buttons and the contract's payloads."""
+
 from typing import List, Optional
 
 from bot.contract import FEEDBACK_DOWN, FEEDBACK_UP, payload
-from bot.knowledge.contacts import contact_for, describe, load_contacts
-from bot.knowledge.render import (CAVEATS, DEFAULT_CLOSED, EXPLANATION, FOLLOW_UPS, HEADINGS, SOURCES,
-                                  RenderedArticle, as_text, section)
 from bot.knowledge.articles import load_documents
+from bot.knowledge.contacts import contact_for, describe, load_contacts
 from bot.knowledge.decision_aids import load_decision_aids
+from bot.knowledge.render import (
+    CAVEATS,
+    DEFAULT_CLOSED,
+    EXPLANATION,
+    FOLLOW_UPS,
+    HEADINGS,
+    SOURCES,
+    RenderedArticle,
+    as_text,
+    section,
+)
 from bot.knowledge.store import ArticleRow, Store, source_row
 
 # The closed sections of a default answer, as buttons for channels that do not open them in place (Slack).
-SECTION_BUTTONS = [{"title": HEADINGS[key], "payload": payload(FOLLOW_UPS[key])} for key in (EXPLANATION, CAVEATS, SOURCES)]
+SECTION_BUTTONS = [
+    {"title": HEADINGS[key], "payload": payload(FOLLOW_UPS[key])} for key in (EXPLANATION, CAVEATS, SOURCES)
+]
 
 
 def feedback_buttons(article_id: str) -> List[dict]:
     """👍 / 👎 that name the article of the message they are given on (not whatever the latest answer is)."""
-    return [{"title": "👍", "payload": payload(FEEDBACK_UP, article=article_id)},
-            {"title": "👎", "payload": payload(FEEDBACK_DOWN, article=article_id)}]
+    return [
+        {"title": "👍", "payload": payload(FEEDBACK_UP, article=article_id)},
+        {"title": "👎", "payload": payload(FEEDBACK_DOWN, article=article_id)},
+    ]
 
 
 class Replies:
@@ -27,16 +41,24 @@ class Replies:
         # The knowledge base is loaded before the action server starts and does not change while it runs.
         self.articles = self.store.articles()
         self.contacts = contacts or load_contacts()
-        self.decision_aids = load_decision_aids({row.id: [source.key for source in row.sources]
-                                                 for row in self.articles.values()})
+        self.decision_aids = load_decision_aids(
+            {row.id: [source.key for source in row.sources] for row in self.articles.values()}
+        )
         documents = load_documents()
         # A decision aid's own sources, as the store keeps an article's (numbered after the article's).
         self.decision_aid_sources = {
-            aid.id: [source_row(position, kind, item, documents) for position, (kind, item) in enumerate(
-                [("wet", basis) for basis in aid.legal_basis] + [("bron", source) for source in aid.sources])]
-            for aid in self.decision_aids.values()}
-        self.aid_buttons = {aid.article: {"title": aid.title, "payload": payload(aid.start_intent)}
-                            for aid in self.decision_aids.values()}
+            aid.id: [
+                source_row(position, kind, item, documents)
+                for position, (kind, item) in enumerate(
+                    [("wet", basis) for basis in aid.legal_basis] + [("bron", source) for source in aid.sources]
+                )
+            ]
+            for aid in self.decision_aids.values()
+        }
+        self.aid_buttons = {
+            aid.article: {"title": aid.title, "payload": payload(aid.start_intent)}
+            for aid in self.decision_aids.values()
+        }
 
     def article(self, article_id: str) -> Optional[ArticleRow]:
         return self.articles.get(article_id)
@@ -47,15 +69,24 @@ class Replies:
     def article_buttons(self, ids: List[str]) -> List[dict]:
         return [{"title": self.articles[id_].title, "payload": payload(id_)} for id_ in ids if id_ in self.articles]
 
-    def answer(self, rendered: RenderedArticle, sections: List[dict], confidence: float, heading: str = None,
-               buttons: List[dict] = None, sources: List[dict] = None) -> dict:
+    def answer(
+        self,
+        rendered: RenderedArticle,
+        sections: List[dict],
+        confidence: float,
+        heading: str = None,
+        buttons: List[dict] = None,
+        sources: List[dict] = None,
+    ) -> dict:
         """An `answer` reply: the sections (under the article's title, or `heading`) and the sources they cite (or
         `sources`, then also listed in the text), buttons (related articles unless given, then feedback), as text
         and as the contract's payload."""
         if buttons is None:
             buttons = self.article_buttons(rendered.row.related)
-        reply = {**rendered.payload(confidence, sections), "sources": rendered.cited(sections) if sources is None
-                 else sources}
+        reply = {
+            **rendered.payload(confidence, sections),
+            "sources": rendered.cited(sections) if sources is None else sources,
+        }
         if heading:
             reply["heading"] = heading
         return {
@@ -69,10 +100,12 @@ class Replies:
         sources closed (in place where the channel can, else behind the section buttons)."""
         rendered = RenderedArticle(row)
         sections = rendered.sections(closed=DEFAULT_CLOSED) + [
-            section(SOURCES, open_=False) | {"cites": [source["number"] for source in rendered.sources]}]
+            section(SOURCES, open_=False) | {"cites": [source["number"] for source in rendered.sources]}
+        ]
         aid = [self.aid_buttons[row.id]] if row.id in self.aid_buttons else []
-        return self.answer(rendered, sections, confidence,
-                           buttons=aid + SECTION_BUTTONS + self.article_buttons(row.related))
+        return self.answer(
+            rendered, sections, confidence, buttons=aid + SECTION_BUTTONS + self.article_buttons(row.related)
+        )
 
     def contact(self, audience: str) -> dict:
         return contact_for(audience, self.contacts)

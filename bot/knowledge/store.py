@@ -1,10 +1,23 @@
 """The SQLAlchemy store the custom actions query: articles with their sources, and user feedback."""
+
 import datetime
 from pathlib import Path
 from typing import Dict, List, Union
 
-from sqlalchemy import (JSON, Column, Date, DateTime, ForeignKey, Integer, String, Text, create_engine, delete, inspect,
-                        select, text)
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import declarative_base, relationship, selectinload, sessionmaker
@@ -135,15 +148,19 @@ def source_row(position: int, kind: str, item, documents: Dict[str, Document]) -
         return SourceRow(position=position, key=item.key, kind=kind, title=item.title, url=str(item.url))
     document = documents[item.seed]
     if document.shipped:
-        return SourceRow(position=position, key=item.key, kind=kind, title=item.title, seed=item.seed,
-                         lines=item.lines)
-    return SourceRow(position=position, key=item.key, kind=kind, title=item.title,
-                     url=document.url and str(document.url))
+        return SourceRow(position=position, key=item.key, kind=kind, title=item.title, seed=item.seed, lines=item.lines)
+    return SourceRow(
+        position=position, key=item.key, kind=kind, title=item.title, url=document.url and str(document.url)
+    )
 
 
 def _row(article: Article, documents: Dict[str, Document]) -> ArticleRow:
-    sources = [source_row(position, kind, item, documents) for position, (kind, item) in enumerate(
-        [("wet", basis) for basis in article.legal_basis] + [("bron", source) for source in article.sources])]
+    sources = [
+        source_row(position, kind, item, documents)
+        for position, (kind, item) in enumerate(
+            [("wet", basis) for basis in article.legal_basis] + [("bron", source) for source in article.sources]
+        )
+    ]
     return ArticleRow(
         id=article.id,
         title=article.title,

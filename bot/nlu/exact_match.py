@@ -4,6 +4,7 @@ gets that example's intent with full confidence.
 Why: a statistical intent classifier spreads its confidence thinly over ~50 intents for very short messages
 ("waar staat dat?", "nee"), so the FallbackClassifier would turn a known follow-up into a clarifying question.
 It runs after the intent classifier and before the FallbackClassifier; any other message keeps that prediction."""
+
 import re
 from typing import Any, Dict, List, Optional, Text
 
@@ -32,8 +33,13 @@ class ExactMatchClassifier(GraphComponent, IntentClassifier):
         self.matches = matches
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "ExactMatchClassifier":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "ExactMatchClassifier":
         return cls(model_storage, resource, {})
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -47,8 +53,14 @@ class ExactMatchClassifier(GraphComponent, IntentClassifier):
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "ExactMatchClassifier":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "ExactMatchClassifier":
         with model_storage.read_from(resource) as directory:
             return cls(model_storage, resource, rasa.shared.utils.io.read_json_file(directory / FILE_NAME))
 
@@ -59,6 +71,9 @@ class ExactMatchClassifier(GraphComponent, IntentClassifier):
                 continue
             others = [item for item in message.get(INTENT_RANKING_KEY) or [] if item[INTENT_NAME_KEY] != intent]
             message.set(INTENT, {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [{INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}, *others],
-                        add_to_output=True)
+            message.set(
+                INTENT_RANKING_KEY,
+                [{INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}, *others],
+                add_to_output=True,
+            )
         return messages

@@ -1,4 +1,5 @@
 """Rasa's SQL tracker store, with client data redacted from every user message before it is written to disk."""
+
 import copy
 
 from rasa.core.tracker_store import SQLTrackerStore

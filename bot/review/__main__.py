@@ -1,10 +1,11 @@
 """The review page's command-line twin:
 
-    python -m bot.review inbox --json [--all]      open review items (or every stored user question)
-    python -m bot.review label ID ARTICLE_ID       record the right article (out_of_scope to decline)
-    python -m bot.review export                    write labelled examples into data/nlu/
-    python -m bot.review add-trainer NAME          create (or reset) a trainer account for /review
+python -m bot.review inbox --json [--all]      open review items (or every stored user question)
+python -m bot.review label ID ARTICLE_ID       record the right article (out_of_scope to decline)
+python -m bot.review export                    write labelled examples into data/nlu/
+python -m bot.review add-trainer NAME          create (or reset) a trainer account for /review
 """
+
 import argparse
 import getpass
 import sys
@@ -14,8 +15,9 @@ from bot.review.inbox import REASONS, Review, as_json
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.review", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.review", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     inbox = commands.add_parser("inbox", help="open review items")
     inbox.add_argument("--json", action="store_true", help="als JSON-lijst")

@@ -1,5 +1,6 @@
 """Trainer accounts and login sessions for /review. Passwords are hashed with Werkzeug's scrypt; sessions are
 random tokens in the app database that expire, each with its own CSRF token."""
+
 import datetime
 import secrets
 from typing import Optional
@@ -49,8 +50,12 @@ class Accounts:
             if trainer is None or not check_password_hash(trainer.password_hash, password):
                 return None
             session.execute(delete(SessionRow).where(SessionRow.expires < now()))
-            row = SessionRow(token=secrets.token_urlsafe(32), name=name, csrf=secrets.token_urlsafe(32),
-                             expires=now() + datetime.timedelta(hours=SESSION_HOURS))
+            row = SessionRow(
+                token=secrets.token_urlsafe(32),
+                name=name,
+                csrf=secrets.token_urlsafe(32),
+                expires=now() + datetime.timedelta(hours=SESSION_HOURS),
+            )
             session.add(row)
             return row
 

@@ -1,5 +1,6 @@
 """The review inbox: user questions from Rasa's tracker store with what the assistant did with them, the
 trainer's labels (kept in the app database), and the export of labelled questions to data/nlu/."""
+
 import datetime
 import json
 from dataclasses import dataclass
@@ -11,8 +12,18 @@ from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, String, Tab
 from sqlalchemy.pool import NullPool
 
 from bot import settings
-from bot.contract import (ANSWER, CLARIFY, FEEDBACK_DOWN, HANDOFF, KIND_LABELS, NLU_FALLBACK, NO_ANSWER,
-                          OUT_OF_SCOPE, is_payload, payload)
+from bot.contract import (
+    ANSWER,
+    CLARIFY,
+    FEEDBACK_DOWN,
+    HANDOFF,
+    KIND_LABELS,
+    NLU_FALLBACK,
+    NO_ANSWER,
+    OUT_OF_SCOPE,
+    is_payload,
+    payload,
+)
 from bot.knowledge.articles import load_articles
 from bot.knowledge.store import Base, Store
 
@@ -28,9 +39,13 @@ REASONS = {
 
 # Rasa's own table in the tracker store database; read only.
 _events = Table(
-    "events", MetaData(),
-    Column("id", Integer, primary_key=True), Column("sender_id", String), Column("type_name", String),
-    Column("timestamp", String), Column("data", Text),
+    "events",
+    MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("sender_id", String),
+    Column("type_name", String),
+    Column("timestamp", String),
+    Column("data", Text),
 )
 
 
@@ -86,7 +101,8 @@ def questions(tracker_db: Union[Path, str] = None) -> List[Item]:
     with engine.connect() as connection:
         rows = connection.execute(
             select(_events.c.id, _events.c.sender_id, _events.c.type_name, _events.c.data)
-            .where(_events.c.type_name.in_(["user", "bot"])).order_by(_events.c.id)
+            .where(_events.c.type_name.in_(["user", "bot"]))
+            .order_by(_events.c.id)
         ).all()
     items, current = [], {}
     for row in rows:
@@ -101,10 +117,16 @@ def questions(tracker_db: Union[Path, str] = None) -> List[Item]:
                 continue
             predicted, confidence = _predicted(data.get("parse_data") or {})
             item = Item(
-                id=row.id, text=text, predicted=predicted, confidence=round(confidence, 4), reason=None,
+                id=row.id,
+                text=text,
+                predicted=predicted,
+                confidence=round(confidence, 4),
+                reason=None,
                 created=datetime.datetime.fromtimestamp(data["timestamp"], datetime.timezone.utc).isoformat(
-                    timespec="seconds"),
-                sender=row.sender_id, channel=data.get("input_channel") or "",
+                    timespec="seconds"
+                ),
+                sender=row.sender_id,
+                channel=data.get("input_channel") or "",
             )
             items.append(item)
             current[row.sender_id] = item
@@ -125,8 +147,7 @@ def questions(tracker_db: Union[Path, str] = None) -> List[Item]:
 class Review:
     """The inbox with the trainer's labels, and the export to the NLU training files."""
 
-    def __init__(self, tracker_db: Union[Path, str] = None, app_db: Union[Path, str] = None,
-                 nlu_dir: Path = None):
+    def __init__(self, tracker_db: Union[Path, str] = None, app_db: Union[Path, str] = None, nlu_dir: Path = None):
         self.tracker_db = tracker_db or settings.TRACKER_DB_URL
         self.store = Store(app_db)
         self.store.create()
@@ -136,11 +157,20 @@ class Review:
         with self.store.session() as session:
             return {row.item_id: row for row in session.execute(select(LabelRow)).scalars()}
 
-    def items(self, everything: bool = False, reason: str = None, article: str = None,
-              since: datetime.date = None, until: datetime.date = None, open_only: bool = False) -> List[Item]:
+    def items(
+        self,
+        everything: bool = False,
+        reason: str = None,
+        article: str = None,
+        since: datetime.date = None,
+        until: datetime.date = None,
+        open_only: bool = False,
+    ) -> List[Item]:
         labels = self.labels()
-        feedback = {(row.sender_id, row.question): f"{'👍' if row.rating == 'up' else '👎'} {row.comment or ''}".strip()
-                    for row in self.store.feedback()}
+        feedback = {
+            (row.sender_id, row.question): f"{'👍' if row.rating == 'up' else '👎'} {row.comment or ''}".strip()
+            for row in self.store.feedback()
+        }
         chosen = []
         for item in questions(self.tracker_db):
             item.feedback = feedback.get((item.sender, item.text), "")
@@ -185,12 +215,20 @@ class Review:
 
     def export(self) -> List[dict]:
         """Appends labelled, not yet exported questions to data/nlu (skipping ones already there)."""
-        existing = {line.strip()[2:].strip().lower() for path in self.nlu_dir.rglob("*.yml")
-                    for line in path.read_text(encoding="utf-8").splitlines() if line.strip().startswith("- ")}
+        existing = {
+            line.strip()[2:].strip().lower()
+            for path in self.nlu_dir.rglob("*.yml")
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip().startswith("- ")
+        }
         written = []
         with self.store.session.begin() as session:
-            rows = session.execute(select(LabelRow).where(LabelRow.exported.is_(None))
-                                   .where(LabelRow.label.is_not(None)).where(LabelRow.label != NEW_TOPIC)).scalars()
+            rows = session.execute(
+                select(LabelRow)
+                .where(LabelRow.exported.is_(None))
+                .where(LabelRow.label.is_not(None))
+                .where(LabelRow.label != NEW_TOPIC)
+            ).scalars()
             for row in rows:
                 path = self._file_for(row.label)
                 # One line, and no square or curly brackets: Rasa would read "[...](...)" as entity markup.

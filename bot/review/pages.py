@@ -1,11 +1,12 @@
 """The trainer review pages under /review: login, inbox (filter, label several at once, mark reviewed), export to
 data/nlu, and insight with a chart rendered here. Nothing is shown without a login; every form carries a CSRF
 token."""
+
 import datetime
 import io
 import secrets
 from collections import Counter
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -24,12 +25,12 @@ templates = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).par
 blueprint = Blueprint("review", url_prefix="/review")
 
 
-@lru_cache(maxsize=None)
+@cache
 def accounts() -> Accounts:
     return Accounts()
 
 
-@lru_cache(maxsize=None)
+@cache
 def review() -> Review:
     return Review()
 
@@ -104,15 +105,31 @@ async def inbox(request):
     if session is None:
         return to_login()
     filters = {key: request.args.get(key, "") for key in ("reason", "article", "since", "until", "reviewed")}
-    items = review().items(reason=filters["reason"] or None, article=filters["article"] or None,
-                           since=date_or_none(filters["since"]), until=date_or_none(filters["until"]),
-                           open_only=not filters["reviewed"])
+    items = review().items(
+        reason=filters["reason"] or None,
+        article=filters["article"] or None,
+        since=date_or_none(filters["since"]),
+        until=date_or_none(filters["until"]),
+        open_only=not filters["reviewed"],
+    )
     with review().store.session() as db:
-        exports = list(db.execute(select(LabelRow).where(LabelRow.exported.is_not(None))
-                                  .order_by(LabelRow.exported.desc()).limit(50)).scalars())
-    return render("inbox.html", title="Inbox", trainer=session.name, csrf=session.csrf, items=items,
-                  filters=filters, reasons=REASONS, labels=review().allowed_labels(), exports=exports,
-                  message=request.args.get("message"))
+        exports = list(
+            db.execute(
+                select(LabelRow).where(LabelRow.exported.is_not(None)).order_by(LabelRow.exported.desc()).limit(50)
+            ).scalars()
+        )
+    return render(
+        "inbox.html",
+        title="Inbox",
+        trainer=session.name,
+        csrf=session.csrf,
+        items=items,
+        filters=filters,
+        reasons=REASONS,
+        labels=review().allowed_labels(),
+        exports=exports,
+        message=request.args.get("message"),
+    )
 
 
 @blueprint.post("/label")
@@ -137,8 +154,11 @@ async def export(request):
     if session is None:
         return to_login()
     written = review().export()
-    message = (f"{len(written)} voorbeeld(en) geëxporteerd naar data/nlu. Hertrain met make train of make run."
-               if written else "Niets nieuws om te exporteren.")
+    message = (
+        f"{len(written)} voorbeeld(en) geëxporteerd naar data/nlu. Hertrain met make train of make run."
+        if written
+        else "Niets nieuws om te exporteren."
+    )
     return response.redirect("/review?" + urlencode({"message": message}))
 
 
@@ -154,12 +174,22 @@ async def insight(request):
         return to_login()
     items = questions()
     kinds = Counter(item.kind for item in items)
-    shares = [(KIND_LABELS[kind], kinds[kind] / len(items) if items else 0.0)
-              for kind in (ANSWER, CLARIFY, NO_ANSWER, HANDOFF)]
+    shares = [
+        (KIND_LABELS[kind], kinds[kind] / len(items) if items else 0.0)
+        for kind in (ANSWER, CLARIFY, NO_ANSWER, HANDOFF)
+    ]
     ratings = Counter((row.article_id, row.rating) for row in review().store.feedback())
     feedback = sorted({(article, ratings[(article, "up")], ratings[(article, "down")]) for article, _ in ratings})
-    return render("insight.html", title="Inzicht", trainer=session.name, csrf=session.csrf, total=len(items),
-                  shares=shares, feedback=feedback, weeks=weekly_counts())
+    return render(
+        "insight.html",
+        title="Inzicht",
+        trainer=session.name,
+        csrf=session.csrf,
+        total=len(items),
+        shares=shares,
+        feedback=feedback,
+        weeks=weekly_counts(),
+    )
 
 
 @blueprint.get("/insight.svg")

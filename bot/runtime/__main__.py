@@ -1,5 +1,6 @@
 """`make run`: loads the knowledge base, then runs the Rasa server, the action server and the web server until
 Ctrl-C (SIGINT) or SIGTERM stops them all."""
+
 import os
 import secrets
 import signal
@@ -45,9 +46,11 @@ def main() -> int:
     print(f"spaCy-pipeline: {describe(installed_meta())}; model getraind met: {trained_with()}")
     missing = unfilled(load_contacts())
     if missing:
-        print(f"LET OP: {settings.CONTACTS_FILE} bevat nog voorbeeldgegevens (tussen < >) voor: {', '.join(missing)}. "
-              "Baliegids noemt daar alleen de rol; vul de echte contactpersonen in (README, 'Contactpersonen').",
-              flush=True)
+        print(
+            f"LET OP: {settings.CONTACTS_FILE} bevat nog voorbeeldgegevens (tussen < >) voor: {', '.join(missing)}. "
+            "Baliegids noemt daar alleen de rol; vul de echte contactpersonen in (README, 'Contactpersonen').",
+            flush=True,
+        )
     stopping = []  # set by Ctrl-C (SIGINT) or SIGTERM, also when the shell started us with SIGINT ignored
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signal_number, lambda *_: stopping.append(True))

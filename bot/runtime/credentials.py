@@ -1,6 +1,7 @@
 """Which chat channels the Rasa server opens, decided at start from environment variables: the REST channel
 (widget, tests) always; Slack and Teams when their required variables are set. The credentials file written here
 holds ${VARIABLE} placeholders that Rasa fills in from the environment, so no secret is written to disk."""
+
 from pathlib import Path
 from typing import List, Mapping, Tuple
 

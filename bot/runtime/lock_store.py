@@ -6,6 +6,7 @@ store orders the turns inside one worker, and an exclusive byte-range lock (fcnt
 derived from the conversation id, orders them across the workers. The kernel drops such a lock when its process
 dies, so a crashed worker never leaves a conversation locked. Several machines need Redis (README, "Productie").
 """
+
 import asyncio
 import errno
 import fcntl
@@ -33,8 +34,9 @@ class MachineLockStore(InMemoryLockStore):
         self.file = None  # opened in the worker on first use: byte-range locks belong to a process
 
     @asynccontextmanager
-    async def lock(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME,
-                   wait_time_in_seconds: float = 1) -> AsyncGenerator[TicketLock, None]:
+    async def lock(
+        self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = 1
+    ) -> AsyncGenerator[TicketLock, None]:
         async with super().lock(conversation_id, lock_lifetime, wait_time_in_seconds) as ticket_lock:
             if self.file is None:
                 settings.LOCK_FILE.parent.mkdir(parents=True, exist_ok=True)

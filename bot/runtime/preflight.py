@@ -1,6 +1,7 @@
 """The checks `make run` does before it starts any server: each database can be written (SQLite file) or reached
 (database server), and so can the Redis lock store. A clear Dutch error now, rather than a failing conversation
 later or a Rasa server that keeps retrying. Messages name host and port, never a password."""
+
 import sqlite3
 from pathlib import Path
 
@@ -58,9 +59,12 @@ def check_lock_store() -> None:
         raise StoreError(f"BALIEGIDS_LOCK_STORE moet leeg (één server) of redis zijn, niet '{settings.LOCK_STORE}'")
     where = f"Redis-lockstore {settings.REDIS_HOST}:{settings.REDIS_PORT} (db {settings.REDIS_DB})"
     client = redis.Redis(
-        host=settings.REDIS_HOST, port=settings.REDIS_PORT, db=settings.REDIS_DB,
+        host=settings.REDIS_HOST,
+        port=settings.REDIS_PORT,
+        db=settings.REDIS_DB,
         password=settings.REDIS_PASSWORD or None,
-        socket_connect_timeout=TIMEOUT_SECONDS, socket_timeout=TIMEOUT_SECONDS,
+        socket_connect_timeout=TIMEOUT_SECONDS,
+        socket_timeout=TIMEOUT_SECONDS,
     )
     try:
         client.ping()

@@ -1,4 +1,5 @@
 """Starting and stopping one server process: its own process group, its output, and waiting until it answers."""
+
 import os
 import signal
 import subprocess
@@ -43,6 +44,7 @@ def _signal_group(process: subprocess.Popen, signal_number: int) -> None:
 
 def wait_until_up(url: str, process: subprocess.Popen, log: Optional[Path], seconds: float = 180) -> float:
     """Waits until `url` answers 200; returns the seconds it took. Fails with the log's tail when it does not."""
+
     def tail() -> str:
         return log.read_text()[-3000:] if log and log.is_file() else "(uitvoer in de terminal)"
 

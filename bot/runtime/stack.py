@@ -1,6 +1,7 @@
 """The servers of one Baliegids machine composed in one place: the Rasa server, the action server and the web server,
 with one environment and one credentials file, started, awaited and stopped together. `make run`, the tests and
 the benchmark all build their servers here (a test may start or stop one server of a stack on its own)."""
+
 import os
 import subprocess
 from pathlib import Path
@@ -15,9 +16,21 @@ SERVICES = (ACTIONS, RASA, WEB)
 
 
 class Stack:
-    def __init__(self, model: Path, var_dir: Path, *, token: str, host: str = None, ports: Mapping[str, int] = None,
-                 tracker_db: Path = None, app_db: Path = None, env: Mapping[str, str] = None,
-                 cors: Iterable[str] = None, logs: bool = True, services: Iterable[str] = SERVICES):
+    def __init__(
+        self,
+        model: Path,
+        var_dir: Path,
+        *,
+        token: str,
+        host: str = None,
+        ports: Mapping[str, int] = None,
+        tracker_db: Path = None,
+        app_db: Path = None,
+        env: Mapping[str, str] = None,
+        cors: Iterable[str] = None,
+        logs: bool = True,
+        services: Iterable[str] = SERVICES,
+    ):
         """`ports` by service name (default: settings); `env` adds or overrides variables of every server; `logs`:
         each server's output in `var_dir/<name>.log`, else in this terminal; `services`: what `with` starts."""
         self.model, self.var_dir, self.token = model, var_dir, token
@@ -71,9 +84,23 @@ class Stack:
 
     def command(self, name: str) -> List[str]:
         if name == RASA:
-            command = [settings.RASA, "run", "--model", str(self.model), "--endpoints", "endpoints.yml",
-                       "--credentials", str(self.credentials), "--interface", self.host,
-                       "--port", str(self.ports[RASA]), "--enable-api", "--auth-token", self.token]
+            command = [
+                settings.RASA,
+                "run",
+                "--model",
+                str(self.model),
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                str(self.credentials),
+                "--interface",
+                self.host,
+                "--port",
+                str(self.ports[RASA]),
+                "--enable-api",
+                "--auth-token",
+                self.token,
+            ]
             return command + (["--cors", *self.cors] if self.cors else [])
         if name == ACTIONS:
             return [settings.RASA, "run", "actions", "--actions", "actions", "--port", str(self.ports[ACTIONS])]
@@ -99,8 +126,7 @@ class Stack:
 
     def stop(self, *names: str, seconds: float = 10) -> None:
         """The servers named, or all that were started."""
-        stop([self.processes.pop(name) for name in (names or list(self.processes)) if name in self.processes],
-             seconds)
+        stop([self.processes.pop(name) for name in (names or list(self.processes)) if name in self.processes], seconds)
 
     def restart(self, name: str) -> None:
         self.stop(name)

@@ -1,5 +1,6 @@
 """The web server on WEB_PORT: the intranet demo page with the chat widget, the widget's files, the source documents
 the answers cite by line (/bronnen/<file>), and the trainer review under /review."""
+
 import re
 from pathlib import Path
 from string import Template

@@ -3,6 +3,7 @@
 Order of choice: nl_core_news_sm if already installed; else the wheel named in BALIEGIDS_NL_MODEL_WHEEL; else the
 official release; else a blank Dutch pipeline with the lookup lemmatizer from spacy-lookups-data.
 """
+
 import json
 import os
 import shutil

@@ -1,8 +1,8 @@
 """Trains the Rasa model and records next to it which Dutch spaCy pipeline it was trained with."""
+
 import argparse
 import json
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import List
@@ -21,8 +21,16 @@ def train(out_dir: Path = None, log=None, data: List[Path] = None) -> Path:
     print(f"Model trainen met spaCy-pipeline {describe(meta)} ...", flush=True)
     started = time.monotonic()
     subprocess.run(
-        [settings.RASA, "train", "--fixed-model-name", settings.MODEL_NAME, "--out", str(out_dir), "--force",
-         *(["--data", *map(str, data)] if data else [])],
+        [
+            settings.RASA,
+            "train",
+            "--fixed-model-name",
+            settings.MODEL_NAME,
+            "--out",
+            str(out_dir),
+            "--force",
+            *(["--data", *map(str, data)] if data else []),
+        ],
         cwd=settings.ROOT,
         check=True,
         stdout=log,

@@ -1,5 +1,6 @@
 """One trained model and one stack of real servers (Rasa, action server, web server) per test session, the local
 stand-ins for Slack and the Bot Framework, and Debian's Chromium."""
+
 import os
 import shutil
 import subprocess
@@ -42,8 +43,11 @@ def fake_slack():
 @pytest.fixture(scope="session")
 def slack_env(fake_slack) -> dict:
     """The Slack channel's variables, pointing at a local stand-in for Slack's Web API."""
-    return {"SLACK_BOT_TOKEN": fake_slack.token, "SLACK_SIGNING_SECRET": "test-signing-secret",
-            "SLACK_API_URL": fake_slack.url}
+    return {
+        "SLACK_BOT_TOKEN": fake_slack.token,
+        "SLACK_SIGNING_SECRET": "test-signing-secret",
+        "SLACK_API_URL": fake_slack.url,
+    }
 
 
 @pytest.fixture(scope="session")
@@ -68,17 +72,31 @@ def stack(model, app_db, slack_env, teams_env, tmp_path_factory):
     nlu_dir = workdir / "nlu"
     shutil.copytree(settings.ROOT / "data" / "nlu", nlu_dir)
     ports = {name: free_port() for name in ("rasa", "acties", "web")}
-    with Stack(model, workdir, token=TOKEN, host="127.0.0.1", ports=ports, tracker_db=workdir / "conversations.db",
-               app_db=app_db, cors=[f"http://127.0.0.1:{ports['web']}"],
-               env={**slack_env, **teams_env, "BALIEGIDS_NLU_DIR": str(nlu_dir)}) as servers:
+    with Stack(
+        model,
+        workdir,
+        token=TOKEN,
+        host="127.0.0.1",
+        ports=ports,
+        tracker_db=workdir / "conversations.db",
+        app_db=app_db,
+        cors=[f"http://127.0.0.1:{ports['web']}"],
+        env={**slack_env, **teams_env, "BALIEGIDS_NLU_DIR": str(nlu_dir)},
+    ) as servers:
         yield servers
 
 
 @pytest.fixture(scope="session")
 def servers(stack, app_db):
     """What most tests need of the stack."""
-    return {"rasa": stack.rasa_url, "tracker_db": stack.var_dir / "conversations.db", "app_db": app_db,
-            "env": stack.env, "credentials": stack.credentials, "stack": stack}
+    return {
+        "rasa": stack.rasa_url,
+        "tracker_db": stack.var_dir / "conversations.db",
+        "app_db": app_db,
+        "env": stack.env,
+        "credentials": stack.credentials,
+        "stack": stack,
+    }
 
 
 @pytest.fixture(scope="session")
@@ -95,8 +113,15 @@ def chat(servers, request):
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium, driven by Playwright (no browser download); flags for a machine without network."""
-    arguments = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    arguments = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=arguments)
         yield browser

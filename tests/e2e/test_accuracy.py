@@ -3,10 +3,11 @@
 The acceptance bar is 90% right, at most 5% wrong and 85% of out-of-scope questions declined. The floors below
 leave two points of room for the small run-to-run variation of training, so that a real regression fails the
 suite but noise does not; the figures of each run are printed."""
+
 import itertools
 
-from benchmarks.evaluation import evaluate
 from benchmarks.chat import Chat
+from benchmarks.evaluation import evaluate
 
 RIGHT_AT_LEAST = 0.88
 WRONG_AT_MOST = 0.05

@@ -1,4 +1,5 @@
 """Whole conversations over the REST channel against the real Rasa and action servers."""
+
 import requests
 
 from bot.knowledge.store import Store
@@ -6,7 +7,7 @@ from tests.support.ports import TOKEN
 
 HEADLINE_QUESTIONS = {
     "brp_briefadres_opvang": "Mevrouw zit in de vrouwenopvang en wil een briefadres, mag ik dat weigeren?",
-    "kvk_adres_afschermen": "Een zzp'er in de opvang wil niet dat haar adres in het handelsregister van de KvK te zien is",
+    "kvk_adres_afschermen": "Een zzp'er in de opvang wil niet dat haar adres in het handelsregister van de KvK staat",
     "wonen_urgentie_geen_binding": "mogen we regiobinding eisen voor een urgentieverklaring als ze uit de opvang komt?",
 }
 
@@ -24,8 +25,9 @@ def test_greeting_says_what_baliegids_does_with_a_button_per_domain(chat):
     buttons = [button for message in messages for button in message.get("buttons", [])]
     assert [button["title"] for button in buttons] == ["Burgerzaken", "Werk & Inkomen", "Wonen", "KvK", "Kinderen"]
     assert buttons[2]["payload"] == '/choose_domain{"domain": "wonen"}'
-    housing = [button["title"].lower() for message in chat.send(buttons[2]["payload"])
-               for button in message.get("buttons", [])]
+    housing = [
+        button["title"].lower() for message in chat.send(buttons[2]["payload"]) for button in message.get("buttons", [])
+    ]
     assert any("urgentie" in title for title in housing)
 
 
@@ -59,12 +61,17 @@ def test_thumbs_down_is_stored_for_the_trainer(chat, servers):
     chat.ask(question)
     messages = chat.send("/feedback_down")
     assert "Wat klopte er niet?" in " ".join(message.get("text", "") for message in messages)
-    reason = next(button["payload"] for message in messages for button in message.get("buttons", [])
-                  if button["title"] == "Klopt inhoudelijk niet")
+    reason = next(
+        button["payload"]
+        for message in messages
+        for button in message.get("buttons", [])
+        if button["title"] == "Klopt inhoudelijk niet"
+    )
     assert chat.ask(reason)["type"] == "smalltalk"
     stored = [row for row in Store(servers["app_db"]).feedback() if row.sender_id == chat.sender]
     assert [(row.rating, row.article_id, row.question, row.comment) for row in stored] == [
-        ("down", "wonen_urgentie_geen_binding", question, "klopt inhoudelijk niet")]
+        ("down", "wonen_urgentie_geen_binding", question, "klopt inhoudelijk niet")
+    ]
 
 
 def test_restart_answers_in_dutch_and_forgets_the_topic(chat):
@@ -89,15 +96,22 @@ def test_client_data_in_an_out_of_scope_question_also_gets_the_reminder_once(cha
 
 
 def test_client_data_typed_in_the_chat_is_not_stored(chat, servers):
-    question = ("mevrouw met bsn 111222333, tel 06-12345678, mail j.jansen@example.nl zit in de opvang en wil een "
-                "briefadres, mag ik dat weigeren?")
+    question = (
+        "mevrouw met bsn 111222333, tel 06-12345678, mail j.jansen@example.nl zit in de opvang en wil een "
+        "briefadres, mag ik dat weigeren?"
+    )
     assert chat.ask(question)["article"] == "brp_briefadres_opvang"
     chat.ask("/feedback_down")
     # Every file the servers wrote: the databases with their write-ahead logs, and the server logs.
-    files = {path: path.read_bytes() for folder in (servers["tracker_db"].parent, servers["app_db"].parent)
-             for path in folder.iterdir() if path.is_file()}
-    assert any(b"[BSN]" in content and b"[TELEFOON]" in content and b"[E-MAIL]" in content
-               for content in files.values())
+    files = {
+        path: path.read_bytes()
+        for folder in (servers["tracker_db"].parent, servers["app_db"].parent)
+        for path in folder.iterdir()
+        if path.is_file()
+    }
+    assert any(
+        b"[BSN]" in content and b"[TELEFOON]" in content and b"[E-MAIL]" in content for content in files.values()
+    )
     for path, content in files.items():
         for secret in (b"111222333", b"06-12345678", b"j.jansen@example.nl"):
             assert secret not in content, (path.name, secret)

@@ -1,5 +1,6 @@
 """The three decision aids over the REST channel: each branch ends in advice from its article; a clerk can stop,
 answer "weet ik niet", or ask something else halfway."""
+
 import pytest
 
 
@@ -11,11 +12,14 @@ def walk(chat, start: str, answers: list) -> dict:
     return reply
 
 
-@pytest.mark.parametrize("answers, route", [
-    (["/affirm", "/affirm", "/affirm"], "Route art. 2.40"),          # in opvang, aangewezen, briefadresgever
-    (["/affirm", "/deny", "/affirm", "/deny"], "Route art. 2.41"),   # opvang niet aangewezen, veiligheid
-    (["/deny", "/deny", "/deny"], "Route art. 2.23"),                # geen opvang, geen veiligheidsrisico
-])
+@pytest.mark.parametrize(
+    "answers, route",
+    [
+        (["/affirm", "/affirm", "/affirm"], "Route art. 2.40"),  # in opvang, aangewezen, briefadresgever
+        (["/affirm", "/deny", "/affirm", "/deny"], "Route art. 2.41"),  # opvang niet aangewezen, veiligheid
+        (["/deny", "/deny", "/deny"], "Route art. 2.23"),  # geen opvang, geen veiligheidsrisico
+    ],
+)
 def test_briefadres_aid_gives_the_route_that_fits(chat, answers, route):
     reply = walk(chat, "/start_briefadres_hulp", answers)
     assert (reply["type"], reply["article"]) == ("answer", "brp_briefadres_opvang")

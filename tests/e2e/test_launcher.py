@@ -1,5 +1,6 @@
 """`make run`'s launcher: loads the knowledge base, starts all three servers, answers, and stops them all on SIGTERM
 (SIGINT behaves the same)."""
+
 import os
 import signal
 import socket
@@ -26,7 +27,11 @@ def launch(model, tmp_path):
     }
     log = tmp_path / "run.log"
     launcher = subprocess.Popen(
-        [sys.executable, "-m", "bot.runtime"], cwd=settings.ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+        [sys.executable, "-m", "bot.runtime"],
+        cwd=settings.ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
     )
     return launcher, ports, log
 

@@ -1,11 +1,11 @@
 """The production profile: two Rasa servers and one action server sharing a PostgreSQL database (conversations and
 app data) and a Redis lock store, as behind a load balancer. PostgreSQL and Redis are Debian's packages
 (scripts/setup-services.sh, run by `make test`), started here as throwaway servers on free ports."""
+
 import os
 import secrets
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -16,8 +16,8 @@ from rasa.core.lock import TicketLock
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot import settings
 from benchmarks.chat import Chat
+from bot import settings
 from bot.knowledge.store import Store, load
 from bot.review.inbox import questions
 from bot.runtime.stack import ACTIONS, RASA, Stack
@@ -51,13 +51,31 @@ def postgres():
             shutil.chown(path, "postgres", "postgres")
     data = directory / "data"
     try:
-        run_or_fail(as_owner + [bin_dir / "initdb", "-D", data, "-U", "baliegids", "--pwfile", directory / "password",
-                                "--auth", "scram-sha-256", "-E", "UTF8", "--no-locale"])
+        run_or_fail(
+            as_owner
+            + [
+                bin_dir / "initdb",
+                "-D",
+                data,
+                "-U",
+                "baliegids",
+                "--pwfile",
+                directory / "password",
+                "--auth",
+                "scram-sha-256",
+                "-E",
+                "UTF8",
+                "--no-locale",
+            ]
+        )
         options = f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -F"  # -F: no fsync, it is thrown away
-        run_or_fail(as_owner + [bin_dir / "pg_ctl", "-D", data, "-l", directory / "postgres.log", "-w", "-o", options,
-                                "start"])
-        run_or_fail([bin_dir / "createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "baliegids", "baliegids"],
-                    env={**os.environ, "PGPASSWORD": password})
+        run_or_fail(
+            as_owner + [bin_dir / "pg_ctl", "-D", data, "-l", directory / "postgres.log", "-w", "-o", options, "start"]
+        )
+        run_or_fail(
+            [bin_dir / "createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "baliegids", "baliegids"],
+            env={**os.environ, "PGPASSWORD": password},
+        )
         yield f"postgresql://baliegids:{password}@127.0.0.1:{port}/baliegids"
     finally:
         subprocess.run(as_owner + [bin_dir / "pg_ctl", "-D", data, "-m", "immediate", "stop"], capture_output=True)
@@ -73,8 +91,9 @@ def redis_server(tmp_path_factory):
     directory = tmp_path_factory.mktemp("redis")
     port, password = free_port(), secrets.token_urlsafe(16)
     config = directory / "redis.conf"
-    config.write_text(f"port {port}\nbind 127.0.0.1\nsave \"\"\nappendonly no\ndir {directory}\n"
-                      f"requirepass {password}\n")
+    config.write_text(
+        f'port {port}\nbind 127.0.0.1\nsave ""\nappendonly no\ndir {directory}\n' f"requirepass {password}\n"
+    )
     log = directory / "redis.log"
     process = subprocess.Popen([binary, str(config)], stdout=log.open("w"), stderr=subprocess.STDOUT)
     client = redis.Redis(host="127.0.0.1", port=port, password=password, db=1)
@@ -112,11 +131,27 @@ def cluster(model, postgres, redis_server, tmp_path_factory):
     }
     # SQLite files that must stay unused: everything goes to PostgreSQL
     files = {"tracker_db": workdir / "conversations.db", "app_db": workdir / "baliegids.db"}
-    a = Stack(model, workdir / "A", token=TOKEN, host="127.0.0.1", ports={ACTIONS: free_port(), RASA: free_port()},
-              env=env, services=[ACTIONS, RASA], **files)
+    a = Stack(
+        model,
+        workdir / "A",
+        token=TOKEN,
+        host="127.0.0.1",
+        ports={ACTIONS: free_port(), RASA: free_port()},
+        env=env,
+        services=[ACTIONS, RASA],
+        **files,
+    )
     actions_url = a.env["BALIEGIDS_ACTIONS_URL"]
-    b = Stack(model, workdir / "B", token=TOKEN, host="127.0.0.1", ports={RASA: free_port()},
-              env={**env, "BALIEGIDS_ACTIONS_URL": actions_url}, services=[RASA], **files)
+    b = Stack(
+        model,
+        workdir / "B",
+        token=TOKEN,
+        host="127.0.0.1",
+        ports={RASA: free_port()},
+        env={**env, "BALIEGIDS_ACTIONS_URL": actions_url},
+        services=[RASA],
+        **files,
+    )
     with a, b:
         yield {"urls": {"A": a.rasa_url, "B": b.rasa_url}, "workdir": workdir}
 
@@ -137,13 +172,24 @@ def test_one_conversation_continues_across_both_servers_and_is_stored_redacted(c
     assert "Wat klopte er niet?" in a.ask("/feedback_down")["_text"]
 
     with create_engine(postgres, future=True).connect() as connection:
-        texts = connection.execute(
-            text("select data::json->>'text' from events where sender_id = :sender and type_name = 'user' order by id"),
-            {"sender": sender},
-        ).scalars().all()
-    assert texts == [QUESTION, "waar staat dat?", "wat moet ik doen?",
-                     "mevrouw met bsn [BSN] zit in de opvang en wil een briefadres, mag ik dat weigeren?",
-                     "/feedback_down"]
+        texts = (
+            connection.execute(
+                text(
+                    "select data::json->>'text' from events where sender_id = :sender and type_name = 'user' "
+                    "order by id"
+                ),
+                {"sender": sender},
+            )
+            .scalars()
+            .all()
+        )
+    assert texts == [
+        QUESTION,
+        "waar staat dat?",
+        "wat moet ik doen?",
+        "mevrouw met bsn [BSN] zit in de opvang en wil een briefadres, mag ik dat weigeren?",
+        "/feedback_down",
+    ]
     # the action server wrote the feedback to the shared app database, and the review inbox reads PostgreSQL
     feedback = [(row.rating, row.article_id) for row in Store(postgres).feedback() if row.sender_id == sender]
     assert feedback == [("down", "brp_briefadres_opvang")]
@@ -175,19 +221,27 @@ def test_make_run_stops_with_a_clear_message_when_a_server_cannot_be_used(case, 
     variables, expected = {
         "postgresql unreachable": (
             {"BALIEGIDS_TRACKER_DB_URL": f"postgresql://baliegids:{secret}@127.0.0.1:{closed}/baliegids"},
-            f"databaseserver 127.0.0.1:{closed} (database baliegids) is niet bereikbaar"),
+            f"databaseserver 127.0.0.1:{closed} (database baliegids) is niet bereikbaar",
+        ),
         "redis unreachable": (
-            {"BALIEGIDS_LOCK_STORE": "redis", "BALIEGIDS_REDIS_HOST": "127.0.0.1",
-             "BALIEGIDS_REDIS_PORT": str(closed), "BALIEGIDS_REDIS_PASSWORD": secret},
-            f"Redis-lockstore 127.0.0.1:{closed} (db 1) is niet bereikbaar"),
+            {
+                "BALIEGIDS_LOCK_STORE": "redis",
+                "BALIEGIDS_REDIS_HOST": "127.0.0.1",
+                "BALIEGIDS_REDIS_PORT": str(closed),
+                "BALIEGIDS_REDIS_PASSWORD": secret,
+            },
+            f"Redis-lockstore 127.0.0.1:{closed} (db 1) is niet bereikbaar",
+        ),
         "postgresql wrong password": (
             {"BALIEGIDS_APP_DB_URL": running.set(password=secret).render_as_string(hide_password=False)},
             f"databaseserver 127.0.0.1:{running.port} (database baliegids) is niet bereikbaar of weigert de "
-            f"verbinding: "),
+            f"verbinding: ",
+        ),
     }[case]
     env = {**os.environ, "BALIEGIDS_VAR_DIR": str(tmp_path), **variables}
-    result = subprocess.run([settings.PYTHON, "-m", "bot.runtime"], cwd=settings.ROOT, env=env, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [settings.PYTHON, "-m", "bot.runtime"], cwd=settings.ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 1
     assert f"FOUT: {expected}" in result.stderr, result.stderr
     assert secret not in result.stdout + result.stderr

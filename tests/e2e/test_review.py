@@ -1,5 +1,6 @@
 """Trainer review: misanswered questions reach the inbox, are labelled and exported, from the command line and in
 the browser; nothing of it is visible without a login."""
+
 import json
 import subprocess
 import sys
@@ -9,10 +10,10 @@ import requests
 import yaml
 from playwright.sync_api import expect
 
-from bot import settings
-from bot.review.accounts import Accounts
 from benchmarks.chat import Chat
+from bot import settings
 from bot.knowledge.store import Store
+from bot.review.accounts import Accounts
 from bot.runtime.stack import RASA, Stack
 from bot.training.train import train
 from tests.support.ports import TOKEN, free_port
@@ -21,8 +22,14 @@ PASSWORD = "correct-paard-batterij"
 
 
 def review_cli(web, *arguments) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bot.review", *arguments], cwd=settings.ROOT, env=web["env"],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.review", *arguments],
+        cwd=settings.ROOT,
+        env=web["env"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def inbox(web, *flags) -> list:
@@ -44,7 +51,13 @@ def test_declined_and_disliked_questions_reach_the_inbox(chat, web):
     items = {item["text"]: item for item in inbox(web)}
     declined = items["kan ik bij jullie een hondenpenning bestellen?"]
     assert declined["reason"] == "no_answer" and set(declined) == {
-        "id", "text", "predicted", "confidence", "reason", "created"}
+        "id",
+        "text",
+        "predicted",
+        "confidence",
+        "reason",
+        "created",
+    }
     assert items["mag ik een briefadres weigeren aan een vrouw uit blijf?"]["reason"] == "feedback"
     everything = [item["text"] for item in inbox(web, "--all")]
     assert "mag ik een briefadres weigeren aan een vrouw uit blijf?" in everything
@@ -68,9 +81,19 @@ def test_label_and_export_from_the_command_line(chat, web):
 
 def test_rasa_accepts_the_exported_training_data(web):
     result = subprocess.run(
-        [settings.RASA, "data", "validate", "--fail-on-warnings",
-         "--data", str(web["nlu_dir"]), str(settings.ROOT / "data" / "rules"), str(settings.ROOT / "data" / "stories")],
-        cwd=settings.ROOT, capture_output=True, text=True,
+        [
+            settings.RASA,
+            "data",
+            "validate",
+            "--fail-on-warnings",
+            "--data",
+            str(web["nlu_dir"]),
+            str(settings.ROOT / "data" / "rules"),
+            str(settings.ROOT / "data" / "stories"),
+        ],
+        cwd=settings.ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout[-3000:]
 
@@ -117,11 +140,22 @@ def test_full_loop_an_unknown_question_is_answered_after_labelling_and_retrainin
     assert review_cli(web, "label", str(item["id"]), "clientondersteuning").returncode == 0
     assert question in review_cli(web, "export").stdout
     with (tmp_path / "train.log").open("w") as log:
-        model = train(tmp_path / "model", log=log,
-                      data=[web["nlu_dir"], settings.ROOT / "data" / "rules", settings.ROOT / "data" / "stories"])
+        model = train(
+            tmp_path / "model",
+            log=log,
+            data=[web["nlu_dir"], settings.ROOT / "data" / "rules", settings.ROOT / "data" / "stories"],
+        )
     # the session's action server and stores, a Rasa server of its own on the retrained model
-    with Stack(model, tmp_path, token=TOKEN, host="127.0.0.1", ports={RASA: free_port()}, app_db=servers["app_db"],
-               tracker_db=servers["tracker_db"], services=[RASA],
-               env={"BALIEGIDS_ACTIONS_URL": servers["env"]["BALIEGIDS_ACTIONS_URL"]}) as retrained:
+    with Stack(
+        model,
+        tmp_path,
+        token=TOKEN,
+        host="127.0.0.1",
+        ports={RASA: free_port()},
+        app_db=servers["app_db"],
+        tracker_db=servers["tracker_db"],
+        services=[RASA],
+        env={"BALIEGIDS_ACTIONS_URL": servers["env"]["BALIEGIDS_ACTIONS_URL"]},
+    ) as retrained:
         reply = Chat(retrained.rasa_url, "loop-after-retraining").ask(question)
         assert (reply["type"], reply["article"]) == ("answer", "clientondersteuning")

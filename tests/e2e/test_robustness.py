@@ -1,4 +1,5 @@
 """Bad input, floods and faults: nothing crashes, nothing is lost, and the clerk always gets a Dutch reply."""
+
 import os
 import sqlite3
 import subprocess
@@ -8,8 +9,8 @@ import pytest
 import requests
 import yaml
 
-from bot import settings
 from benchmarks.chat import Chat
+from bot import settings
 from bot.runtime.stack import ACTIONS, RASA, Stack
 from tests.support.ports import TOKEN, free_port
 
@@ -18,8 +19,9 @@ CORPUS = yaml.safe_load((settings.ROOT / "tests" / "data" / "bad_inputs.yml").re
 
 def user_events(tracker_db, sender: str) -> int:
     with sqlite3.connect(tracker_db) as db:
-        return db.execute("select count(*) from events where sender_id = ? and type_name = 'user'",
-                          (sender,)).fetchone()[0]
+        return db.execute(
+            "select count(*) from events where sender_id = ? and type_name = 'user'", (sender,)
+        ).fetchone()[0]
 
 
 @pytest.mark.parametrize("case", CORPUS, ids=[case["name"] for case in CORPUS])
@@ -28,8 +30,9 @@ def test_bad_input_gets_a_clear_answer(servers, case):
     if "json" in case:
         reply = requests.post(url, json=case["json"], timeout=30)
     elif "long" in case:
-        reply = requests.post(url, json={"sender": "bad-long", "message": "briefadres " * (case["long"] // 11)},
-                              timeout=30)
+        reply = requests.post(
+            url, json={"sender": "bad-long", "message": "briefadres " * (case["long"] // 11)}, timeout=30
+        )
     else:
         body = bytes.fromhex(case["hex"].replace(" ", "")) if "hex" in case else case["raw"].encode()
         reply = requests.post(url, data=body, headers={"Content-Type": "application/json"}, timeout=30)
@@ -63,16 +66,27 @@ def test_a_flood_from_one_sender_is_slowed_down_without_losing_what_was_accepted
 
 def test_a_fast_client_that_waits_for_each_reply_is_never_slowed_down(servers):
     with requests.Session() as connection:  # one connection: one Rasa worker sees all of them
-        statuses = [connection.post(f"{servers['rasa']}/webhooks/rest/webhook", timeout=30,
-                                    json={"sender": "fast", "message": "hallo"}).status_code for _ in range(40)]
+        statuses = [
+            connection.post(
+                f"{servers['rasa']}/webhooks/rest/webhook", timeout=30, json={"sender": "fast", "message": "hallo"}
+            ).status_code
+            for _ in range(40)
+        ]
     assert statuses == [200] * 40
 
 
 def test_action_server_down_then_back_and_a_restart_of_rasa_loses_nothing(model, servers, tmp_path):
     """Own servers: Rasa first without an action server, which then comes up; then Rasa restarts."""
     ports = {RASA: free_port(), ACTIONS: free_port()}
-    stack = Stack(model, tmp_path, token=TOKEN, host="127.0.0.1", ports=ports, app_db=servers["app_db"],
-                  tracker_db=tmp_path / "conversations.db")
+    stack = Stack(
+        model,
+        tmp_path,
+        token=TOKEN,
+        host="127.0.0.1",
+        ports=ports,
+        app_db=servers["app_db"],
+        tracker_db=tmp_path / "conversations.db",
+    )
     try:
         stack.start(RASA)
         stack.wait(RASA)
@@ -98,17 +112,18 @@ def test_a_locked_database_stops_the_start_with_a_clear_message(tmp_path):
     locker.execute("create table lock(x)")
     locker.execute("begin exclusive")
     env = {**os.environ, "BALIEGIDS_APP_DB": str(database), "BALIEGIDS_VAR_DIR": str(tmp_path)}
-    result = subprocess.run([settings.PYTHON, "-m", "bot.runtime"], cwd=settings.ROOT,
-                            env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [settings.PYTHON, "-m", "bot.runtime"], cwd=settings.ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     locker.close()
     assert result.returncode == 1
     assert str(database) in result.stderr and "vergrendeld" in result.stderr
 
 
 def test_a_database_in_a_missing_folder_stops_the_start_with_a_clear_message(tmp_path):
-    env = {**os.environ, "BALIEGIDS_TRACKER_DB": "/bestaat/niet/conversations.db",
-           "BALIEGIDS_VAR_DIR": str(tmp_path)}
-    result = subprocess.run([settings.PYTHON, "-m", "bot.runtime"], cwd=settings.ROOT,
-                            env=env, capture_output=True, text=True, timeout=120)
+    env = {**os.environ, "BALIEGIDS_TRACKER_DB": "/bestaat/niet/conversations.db", "BALIEGIDS_VAR_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [settings.PYTHON, "-m", "bot.runtime"], cwd=settings.ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 1
     assert "/bestaat/niet" in result.stderr and "map bestaat niet" in result.stderr

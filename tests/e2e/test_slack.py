@@ -1,8 +1,9 @@
 """The Slack channel: requests signed like Slack signs them, sent to the real Rasa server, answered through a
 stand-in for Slack's Web API (tests/fake_slack.py)."""
+
 import hashlib
-import html
 import hmac
+import html
 import json
 import time
 import uuid
@@ -50,13 +51,27 @@ class SlackUser:
         return requests.post(self.url, data=body, headers={"Content-Type": content_type, **headers}, timeout=10)
 
     def event(self, text: str, **fields) -> bytes:
-        event = {"type": "message", "channel": self.channel, "user": self.user, "text": text,
-                 "ts": f"{time.time():.6f}", "channel_type": self.channel_type, **fields}
-        return json.dumps({
-            "token": "unused", "team_id": "TGEMEENTE", "api_app_id": "ABALIEGIDS", "type": "event_callback",
-            "event_id": f"Ev{uuid.uuid4().hex[:10]}", "event_time": int(time.time()), "event": event,
-            "authorizations": [{"team_id": "TGEMEENTE", "user_id": BOT_USER, "is_bot": True}],
-        }).encode()
+        event = {
+            "type": "message",
+            "channel": self.channel,
+            "user": self.user,
+            "text": text,
+            "ts": f"{time.time():.6f}",
+            "channel_type": self.channel_type,
+            **fields,
+        }
+        return json.dumps(
+            {
+                "token": "unused",
+                "team_id": "TGEMEENTE",
+                "api_app_id": "ABALIEGIDS",
+                "type": "event_callback",
+                "event_id": f"Ev{uuid.uuid4().hex[:10]}",
+                "event_time": int(time.time()),
+                "event": event,
+                "authorizations": [{"team_id": "TGEMEENTE", "user_id": BOT_USER, "is_bot": True}],
+            }
+        ).encode()
 
     def say(self, text: str, **fields) -> requests.Response:
         return self.deliver(self.event(text, **fields), "application/json")
@@ -66,14 +81,25 @@ class SlackUser:
         element = next(element for element in buttons(post) if element["text"]["text"] == title)
         ts = f"{time.time():.6f}"
         payload = {
-            "type": "block_actions", "api_app_id": "ABALIEGIDS", "token": "unused", "trigger_id": "1.2.3",
+            "type": "block_actions",
+            "api_app_id": "ABALIEGIDS",
+            "token": "unused",
+            "trigger_id": "1.2.3",
             "user": {"id": self.user, "username": "balie", "team_id": "TGEMEENTE"},
             "team": {"id": "TGEMEENTE", "domain": "gemeente"},
             "container": {"type": "message", "message_ts": ts, "channel_id": self.channel, "is_ephemeral": False},
             "channel": {"id": self.channel, "name": "directmessage"},
             "message": {"type": "message", "user": BOT_USER, "ts": ts, "text": post["text"], "blocks": post["blocks"]},
-            "actions": [{"type": "button", "action_id": element["action_id"], "block_id": "blok",
-                         "text": element["text"], "value": element["value"], "action_ts": ts}],
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": element["action_id"],
+                    "block_id": "blok",
+                    "text": element["text"],
+                    "value": element["value"],
+                    "action_ts": ts,
+                }
+            ],
         }
         return self.deliver(urlencode({"payload": json.dumps(payload)}).encode(), "application/x-www-form-urlencoded")
 
@@ -85,26 +111,49 @@ def clerk(servers, slack_env) -> SlackUser:
 
 def test_a_reply_becomes_one_message_with_mrkdwn_source_links_and_buttons():
     long_title = "Een artikel met een titel die langer is dan de vijfenzeventig tekens die Slack toestaat"
-    message = slack_message({
-        "text": "dit tekstveld leest Slack niet voor een antwoord",
-        "buttons": [{"title": long_title, "payload": "/brp_briefadresgever"},
-                    {"title": "👍", "payload": "/feedback_up"}],
-        "custom": {"type": "answer", "article": "x", "title": "Titel & kop", "last_verified": "2026-12-01",
-                   "sections": [section("kort", text="Kort antwoord [1] [2]."),
-                                section("stappen", items=["Doe <dit>.", "Dan dat."], numbered=True),
-                                section("uitleg", text="Verborgen uitleg.", open_=False)],
-                   "sources": [{"number": 1, "title": "Wet <BRP>, art. 2.40", "url": "https://wetten.example/brp?a=1&b=2"},
-                               {"number": 2, "title": "Ombudsman, rapport 2019", "url": None}]},
-    })
+    message = slack_message(
+        {
+            "text": "dit tekstveld leest Slack niet voor een antwoord",
+            "buttons": [
+                {"title": long_title, "payload": "/brp_briefadresgever"},
+                {"title": "👍", "payload": "/feedback_up"},
+            ],
+            "custom": {
+                "type": "answer",
+                "article": "x",
+                "title": "Titel & kop",
+                "last_verified": "2026-12-01",
+                "sections": [
+                    section("kort", text="Kort antwoord [1] [2]."),
+                    section("stappen", items=["Doe <dit>.", "Dan dat."], numbered=True),
+                    section("uitleg", text="Verborgen uitleg.", open_=False),
+                ],
+                "sources": [
+                    {"number": 1, "title": "Wet <BRP>, art. 2.40", "url": "https://wetten.example/brp?a=1&b=2"},
+                    {"number": 2, "title": "Ombudsman, rapport 2019", "url": None},
+                ],
+            },
+        }
+    )
     assert message["text"] == "*Titel &amp; kop*"
-    assert message["blocks"][0] == {"type": "section", "text": {"type": "mrkdwn", "text": (
-        "*Titel &amp; kop*\n\nKort antwoord [1] [2].\n\n*Wat te doen*\n1. Doe &lt;dit&gt;.\n2. Dan dat.\n\n*Bronnen*\n"
-        "[1] <https://wetten.example/brp?a=1&amp;b=2|Wet &lt;BRP&gt;, art. 2.40>\n[2] Ombudsman, rapport 2019\n\n"
-        "Laatst gecontroleerd: 2026-12-01")}}
+    assert message["blocks"][0] == {
+        "type": "section",
+        "text": {
+            "type": "mrkdwn",
+            "text": (
+                "*Titel &amp; kop*\n\nKort antwoord [1] [2].\n\n*Aan de balie*\n1. Doe &lt;dit&gt;.\n2. Dan dat."
+                "\n\n*Bronnen*\n[1] <https://wetten.example/brp?a=1&amp;b=2|Wet &lt;BRP&gt;, art. 2.40>\n"
+                "[2] Ombudsman, rapport 2019\n\n"
+                "Laatst gecontroleerd: 2026-12-01"
+            ),
+        },
+    }
     actions = message["blocks"][1]
     assert actions["type"] == "actions" and len(message["blocks"]) == 2
     assert [(element["type"], element["value"]) for element in actions["elements"]] == [
-        ("button", "/brp_briefadresgever"), ("button", "/feedback_up")]
+        ("button", "/brp_briefadresgever"),
+        ("button", "/feedback_up"),
+    ]
     assert actions["elements"][0]["text"]["text"] == long_title[:74] + "…"
     assert actions["elements"][1]["text"] == {"type": "plain_text", "text": "👍", "emoji": True}
 
@@ -130,7 +179,8 @@ def test_a_signed_question_gets_the_same_answer_as_over_rest(clerk, fake_slack, 
         title, url = html.escape(source["title"], quote=False), html.escape(source["url"] or "", quote=False)
         assert (f"<{url}|{title}>" if url else title) in text
     assert [(element["text"]["text"], element["value"]) for element in buttons(post)] == [
-        (button["title"], button["payload"]) for message in rest for button in message.get("buttons", [])]
+        (button["title"], button["payload"]) for message in rest for button in message.get("buttons", [])
+    ]
 
 
 def test_a_mention_in_a_channel_is_answered_in_that_channel(servers, slack_env, fake_slack):

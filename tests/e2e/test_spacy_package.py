@@ -1,4 +1,5 @@
 """The real Dutch spaCy package path of the set-up: a wheel built with spaCy's own packager is installed and used."""
+
 import json
 import subprocess
 import sys

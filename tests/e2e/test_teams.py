@@ -1,6 +1,7 @@
 """The Teams channel against the real Rasa and action servers, with a local stand-in for the Bot Framework
 (tests/fake_bot_framework.py): answers arrive as cards in the right conversation, buttons and feedback work, and a
 request whose token does not check out is refused without anything being sent. Also the Teams app package."""
+
 import json
 import os
 import re
@@ -15,8 +16,8 @@ from PIL import Image
 
 from bot import settings
 from bot.knowledge.store import Store
-from tests.support.ports import TOKEN
 from tests.support.fake_bot_framework import new_key
+from tests.support.ports import TOKEN
 
 QUESTION = "mag ik een briefadres weigeren aan een vrouw uit de opvang?"
 ARTICLE = "brp_briefadres_opvang"
@@ -25,7 +26,11 @@ ARTICLE = "brp_briefadres_opvang"
 def activity(bot_framework, text="", conversation=None, service_url=None, **fields) -> dict:
     """A message from a clerk as the Bot Connector service delivers it to the bot."""
     return {
-        "type": "message", "id": uuid.uuid4().hex, "channelId": "msteams", "text": text, "locale": "nl-NL",
+        "type": "message",
+        "id": uuid.uuid4().hex,
+        "channelId": "msteams",
+        "text": text,
+        "locale": "nl-NL",
         "serviceUrl": service_url or bot_framework.service_url,
         "from": {"id": f"29:{uuid.uuid4().hex}", "name": "Baliemedewerker"},
         "recipient": {"id": f"28:{bot_framework.app_id}", "name": "Baliegids"},
@@ -101,13 +106,20 @@ def test_a_question_gets_the_answer_card_with_sources_and_buttons_in_its_convers
 def test_a_channel_message_is_answered_without_the_bot_mention(servers, bot_framework):
     mention = "<at>Baliegids</at>"
     thread = f"19:{uuid.uuid4().hex}@thread.tacv2;messageid=1700000000000"
-    question = activity(bot_framework, f"{mention} {QUESTION}", conversation=thread, entities=[
-        {"type": "mention", "text": mention, "mentioned": {"id": f"28:{bot_framework.app_id}", "name": "Baliegids"}}])
+    question = activity(
+        bot_framework,
+        f"{mention} {QUESTION}",
+        conversation=thread,
+        entities=[
+            {"type": "mention", "text": mention, "mentioned": {"id": f"28:{bot_framework.app_id}", "name": "Baliegids"}}
+        ],
+    )
     reply = ask(servers, bot_framework, question)
     assert reply["conversation"]["id"] == thread
     assert Store(servers["app_db"]).articles()[ARTICLE].title in card_text(reply)
-    tracker = requests.get(f"{servers['rasa']}/conversations/{thread}/tracker",
-                           params={"token": TOKEN}, timeout=10).json()
+    tracker = requests.get(
+        f"{servers['rasa']}/conversations/{thread}/tracker", params={"token": TOKEN}, timeout=10
+    ).json()
     assert tracker["latest_message"]["text"] == QUESTION  # what the trainer sees in the inbox, too
 
 
@@ -175,8 +187,7 @@ def test_a_service_url_outside_the_allowed_hosts_gets_nothing(servers, bot_frame
 
 
 def test_a_conversation_update_is_accepted_without_a_reply(servers, bot_framework):
-    update = activity(bot_framework, type="conversationUpdate",
-                      membersAdded=[{"id": f"28:{bot_framework.app_id}"}])
+    update = activity(bot_framework, type="conversationUpdate", membersAdded=[{"id": f"28:{bot_framework.app_id}"}])
     assert deliver(servers, update, bot_framework.token()).status_code == 200
     assert_nothing_posted(bot_framework, update["conversation"]["id"])
 
@@ -186,8 +197,14 @@ def make_teams_app(tmp_path, app_id=None) -> subprocess.CompletedProcess:
     env.pop("TEAMS_APP_ID", None)
     if app_id:
         env["TEAMS_APP_ID"] = app_id
-    return subprocess.run(["make", "--no-print-directory", "teams-app"], cwd=settings.ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        ["make", "--no-print-directory", "teams-app"],
+        cwd=settings.ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_make_teams_app_packages_the_manifest_with_the_app_id_and_the_icons(tmp_path):

@@ -1,8 +1,10 @@
 """The intranet chat widget in a real browser (Debian's Chromium through Playwright) against the real servers."""
+
 import pytest
 from playwright.sync_api import expect
 
 from bot.knowledge.store import Store
+
 
 @pytest.fixture(scope="module")
 def demo_page(web):

@@ -3,6 +3,7 @@
 - the bot's Microsoft Entra tenant: the token endpoint of the client-credentials grant;
 - the Bot Connector service of Teams: records every activity posted to a conversation and accepts only the access
   tokens it issued itself."""
+
 import json
 import secrets
 import threading
@@ -13,8 +14,8 @@ from typing import List, Optional
 from urllib.parse import parse_qs, unquote
 
 import jwt
-from jwt.algorithms import RSAAlgorithm
 from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
 
 SCOPE = "https://api.botframework.com/.default"
 KEY_ID = "stand-in-key"
@@ -52,12 +53,19 @@ class FakeBotFramework:
             "TEAMS_ALLOWED_SERVICE_HOSTS": "127.0.0.1",
         }
 
-    def token(self, service_url: Optional[str] = None, key: Optional[rsa.RSAPrivateKey] = None, key_id: str = KEY_ID,
-              **claims) -> str:
+    def token(
+        self, service_url: Optional[str] = None, key: Optional[rsa.RSAPrivateKey] = None, key_id: str = KEY_ID, **claims
+    ) -> str:
         """A request token as the Bot Connector service signs it; `claims` override the valid defaults."""
         now = int(time.time())
-        payload = {"iss": self.issuer, "aud": self.app_id, "serviceUrl": service_url or self.service_url,
-                   "nbf": now - 5, "exp": now + 600, **claims}
+        payload = {
+            "iss": self.issuer,
+            "aud": self.app_id,
+            "serviceUrl": service_url or self.service_url,
+            "nbf": now - 5,
+            "exp": now + 600,
+            **claims,
+        }
         return jwt.encode(payload, key or self.key, algorithm="RS256", headers={"kid": key_id})
 
     def posted_to(self, conversation_id: str) -> List[dict]:
@@ -88,8 +96,14 @@ class FakeBotFramework:
 
             def do_GET(self):
                 if self.path == "/v1/.well-known/openidconfiguration":
-                    self.reply(200, {"issuer": fake.issuer, "jwks_uri": f"{fake.url}/v1/.well-known/keys",
-                                     "id_token_signing_alg_values_supported": ["RS256"]})
+                    self.reply(
+                        200,
+                        {
+                            "issuer": fake.issuer,
+                            "jwks_uri": f"{fake.url}/v1/.well-known/keys",
+                            "id_token_signing_alg_values_supported": ["RS256"],
+                        },
+                    )
                 elif self.path == "/v1/.well-known/keys":
                     fake.key_set_fetches += 1
                     key = RSAAlgorithm.to_jwk(fake.key.public_key(), as_dict=True)
@@ -100,16 +114,21 @@ class FakeBotFramework:
             def do_POST(self):
                 parts = [unquote(part) for part in self.path.split("/")]
                 if parts[2:] == ["oauth2", "v2.0", "token"]:
-                    self.token_endpoint(parts[1], {name: values[0] for name, values in
-                                                   parse_qs(self.body().decode()).items()})
+                    self.token_endpoint(
+                        parts[1], {name: values[0] for name, values in parse_qs(self.body().decode()).items()}
+                    )
                 elif parts[1:4] == ["teams", "v3", "conversations"] and parts[5:6] == ["activities"]:
                     self.conversation_endpoint(parts[4], parts[6] if len(parts) > 6 else None)
                 else:
                     self.reply(404, {"error": "not found"})
 
             def token_endpoint(self, tenant: str, form: dict) -> None:
-                expected = {"client_id": fake.app_id, "client_secret": fake.password,
-                            "grant_type": "client_credentials", "scope": SCOPE}
+                expected = {
+                    "client_id": fake.app_id,
+                    "client_secret": fake.password,
+                    "grant_type": "client_credentials",
+                    "scope": SCOPE,
+                }
                 if tenant != fake.tenant_id:
                     self.reply(400, {"error": "invalid_request", "error_description": f"unknown tenant {tenant}"})
                 elif form != expected:
@@ -118,15 +137,23 @@ class FakeBotFramework:
                     token = secrets.token_urlsafe(32)
                     with fake.lock:
                         fake.issued.append(token)
-                    self.reply(200, {"token_type": "Bearer", "expires_in": 3600, "ext_expires_in": 3600,
-                                     "access_token": token})
+                    self.reply(
+                        200, {"token_type": "Bearer", "expires_in": 3600, "ext_expires_in": 3600, "access_token": token}
+                    )
 
             def conversation_endpoint(self, conversation: str, reply_to: Optional[str]) -> None:
                 scheme, _, token = (self.headers.get("Authorization") or "").partition(" ")
                 with fake.lock:
                     authorized = scheme == "Bearer" and token in fake.issued
-                    fake.posts.append({"conversation": conversation, "reply_to": reply_to, "authorized": authorized,
-                                       "host": self.headers.get("Host"), "activity": json.loads(self.body())})
+                    fake.posts.append(
+                        {
+                            "conversation": conversation,
+                            "reply_to": reply_to,
+                            "authorized": authorized,
+                            "host": self.headers.get("Host"),
+                            "activity": json.loads(self.body()),
+                        }
+                    )
                 if authorized:
                     self.reply(200, {"id": secrets.token_hex(8)})
                 else:

@@ -1,5 +1,6 @@
 """A stand-in for Slack's Web API: answers chat.postMessage like Slack does (checking the bot token) and keeps
 what was posted, so the tests can see what a Slack user would see."""
+
 import json
 import threading
 import time
@@ -29,8 +30,9 @@ class FakeSlack:
                 message = json.loads(body)
                 with slack._lock:
                     slack._posts.append(message)
-                self.answer(200, {"ok": True, "channel": message["channel"], "ts": f"{time.time():.6f}",
-                                  "message": message})
+                self.answer(
+                    200, {"ok": True, "channel": message["channel"], "ts": f"{time.time():.6f}", "message": message}
+                )
 
             def answer(self, status: int, content: dict):
                 data = json.dumps(content).encode()

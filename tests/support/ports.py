@@ -1,4 +1,5 @@
 """Free ports for the servers a test starts, and the Rasa API token the tests use."""
+
 import socket
 
 TOKEN = "test-token"

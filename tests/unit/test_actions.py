@@ -1,5 +1,6 @@
 """The custom actions on their own, with a real store and the real domain: what the clerk gets back for each kind of
 turn."""
+
 import asyncio
 import inspect
 import re
@@ -29,8 +30,11 @@ def test_store(app_db, monkeypatch):
 
 
 def tracker(intent="", confidence=1.0, ranking=(), slots=None, events=(), text="vraag"):
-    latest = {"text": text, "intent": {"name": intent, "confidence": confidence},
-              "intent_ranking": [{"name": name, "confidence": value} for name, value in ranking]}
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "intent_ranking": [{"name": name, "confidence": value} for name, value in ranking],
+    }
     return Tracker("clerk-1", slots or {}, latest, list(events), False, None, {}, "action_listen")
 
 
@@ -51,7 +55,10 @@ def test_answer_gives_the_rule_and_the_steps_with_the_rest_one_click_away():
     sections = {section["key"]: section for section in custom["sections"]}
     assert [key for key, section in sections.items() if section["open"]] == ["kort", "stappen", "opschalen"]
     assert {key: section["payload"] for key, section in sections.items() if not section["open"]} == {
-        "uitleg": "/ask_explanation", "voorbehouden": "/ask_caveats", "bronnen": "/ask_source"}
+        "uitleg": "/ask_explanation",
+        "voorbehouden": "/ask_caveats",
+        "bronnen": "/ask_source",
+    }
     assert message["text"].split("\n\n")[1] == sections["kort"]["text"]  # the rule first, then the steps
     assert sections["uitleg"]["text"] not in message["text"]
     titles = [button["title"] for button in message["buttons"]]
@@ -70,13 +77,23 @@ def test_every_default_answer_fits_the_counter(store):
 
 
 def test_clarify_offers_the_close_articles_and_none_of_these():
-    ranking = [("nlu_fallback", 0.5), ("wonen_urgentie_geen_binding", 0.45), ("wonen_urgentie_voorwaarden", 0.4),
-               ("greet", 0.1), ("kvk_adres_afschermen", 0.01)]
+    ranking = [
+        ("nlu_fallback", 0.5),
+        ("wonen_urgentie_geen_binding", 0.45),
+        ("wonen_urgentie_voorwaarden", 0.4),
+        ("greet", 0.1),
+        ("kvk_adres_afschermen", 0.01),
+    ]
     message, _ = run(ActionClarify(), tracker("nlu_fallback", 0.5, ranking))
-    assert message["custom"] == {"type": "clarify",
-                                 "candidates": ["wonen_urgentie_geen_binding", "wonen_urgentie_voorwaarden"]}
+    assert message["custom"] == {
+        "type": "clarify",
+        "candidates": ["wonen_urgentie_geen_binding", "wonen_urgentie_voorwaarden"],
+    }
     assert [button["payload"] for button in message["buttons"]] == [
-        "/wonen_urgentie_geen_binding", "/wonen_urgentie_voorwaarden", "/none_of_these"]
+        "/wonen_urgentie_geen_binding",
+        "/wonen_urgentie_voorwaarden",
+        "/none_of_these",
+    ]
 
 
 def test_clarify_declines_when_out_of_scope_is_the_best_guess():
@@ -85,11 +102,17 @@ def test_clarify_declines_when_out_of_scope_is_the_best_guess():
     assert message["response"] == "utter_out_of_scope"
 
 
-@pytest.mark.parametrize("action, section, marker", [
-    (ActionSource(), None, "jci1.3:c:BWBR0033715"), (ActionSteps(), "stappen", "1. "),
-    (ActionShorter(), "kort", "[1]"), (ActionContact(), "opschalen", "Vakspecialist BRP"),
-    (ActionExplanation(), "uitleg", "Route 1, art. 2.40"), (ActionCaveats(), "voorbehouden", "- "),
-])
+@pytest.mark.parametrize(
+    "action, section, marker",
+    [
+        (ActionSource(), None, "jci1.3:c:BWBR0033715"),
+        (ActionSteps(), "stappen", "1. "),
+        (ActionShorter(), "kort", "[1]"),
+        (ActionContact(), "opschalen", "Vakspecialist BRP"),
+        (ActionExplanation(), "uitleg", "Route 1, art. 2.40"),
+        (ActionCaveats(), "voorbehouden", "- "),
+    ],
+)
 def test_follow_ups_answer_from_the_last_article(action, section, marker):
     message, _ = run(action, tracker("ask", slots={"article": "brp_briefadres_opvang"}))
     custom = message["custom"]
@@ -97,15 +120,18 @@ def test_follow_ups_answer_from_the_last_article(action, section, marker):
     assert marker in message["text"]
     assert [part["key"] for part in custom["sections"]][:1] == ([section] if section else [])
     if section:  # a follow-up lists the sources it cites, not the whole list
-        everything = len(run(ActionSource(), tracker("ask", slots={"article": "brp_briefadres_opvang"}))[0]["custom"]
-                         ["sources"])
+        everything = len(
+            run(ActionSource(), tracker("ask", slots={"article": "brp_briefadres_opvang"}))[0]["custom"]["sources"]
+        )
         assert 0 < len(custom["sources"]) < everything
 
 
 def test_a_follow_up_phrase_without_a_topic_answers_the_topic_it_names():
     ranking = [("ask_source", 0.6), ("wi_kostendelersnorm_opvang", 0.3), ("greet", 0.1)]
-    message, events = run(ActionSource(), tracker("ask_source", 0.6, ranking,
-                                                  text="waar staat dat de kostendelersnorm niet geldt in de opvang?"))
+    message, events = run(
+        ActionSource(),
+        tracker("ask_source", 0.6, ranking, text="waar staat dat de kostendelersnorm niet geldt in de opvang?"),
+    )
     assert message["custom"]["article"] == "wi_kostendelersnorm_opvang"
     assert {"event": "slot", "timestamp": None, "name": "article", "value": "wi_kostendelersnorm_opvang"} in events
 
@@ -131,10 +157,17 @@ def test_domain_menu_lists_that_domains_articles():
 def test_thumbs_down_is_stored_for_the_article_of_the_message_it_was_given_on(app_db):
     events = [
         {"event": "user", "text": "mag ik een briefadres weigeren?"},
-        {"event": "bot", "text": "Briefadres ...", "data": {"custom": {"type": "answer", "article": "brp_briefadres_opvang"}}},
+        {
+            "event": "bot",
+            "text": "Briefadres ...",
+            "data": {"custom": {"type": "answer", "article": "brp_briefadres_opvang"}},
+        },
         {"event": "user", "text": "en urgentie met regiobinding?"},
-        {"event": "bot", "text": "Regiobinding ...", "data": {"custom": {"type": "answer",
-                                                                         "article": "wonen_urgentie_geen_binding"}}},
+        {
+            "event": "bot",
+            "text": "Regiobinding ...",
+            "data": {"custom": {"type": "answer", "article": "wonen_urgentie_geen_binding"}},
+        },
         {"event": "user", "text": '/feedback_down{"article": "brp_briefadres_opvang"}'},
     ]
     latest = tracker("feedback_down", events=events)
@@ -142,16 +175,32 @@ def test_thumbs_down_is_stored_for_the_article_of_the_message_it_was_given_on(ap
     asyncio.run(ActionFeedback().run(CollectingDispatcher(), latest, DOMAIN))
     stored = shared.replies().store.feedback()[-1]
     assert (stored.rating, stored.article_id, stored.question, stored.answer) == (
-        "down", "brp_briefadres_opvang", "mag ik een briefadres weigeren?", "Briefadres ...")
+        "down",
+        "brp_briefadres_opvang",
+        "mag ik een briefadres weigeren?",
+        "Briefadres ...",
+    )
     assert stored.last_verified == shared.replies().article("brp_briefadres_opvang").last_verified
 
 
 def test_every_response_an_action_names_exists_in_the_domain():
-    import actions.answers, actions.decision_aids, actions.feedback, actions.followups, actions.handoff, actions.session
+    import actions.answers
+    import actions.decision_aids
+    import actions.feedback
+    import actions.followups
+    import actions.handoff
+    import actions.session
 
     named = set()
-    for module in (actions.answers, actions.decision_aids, actions.feedback, actions.followups, actions.handoff,
-                   actions.session, shared):
+    for module in (
+        actions.answers,
+        actions.decision_aids,
+        actions.feedback,
+        actions.followups,
+        actions.handoff,
+        actions.session,
+        shared,
+    ):
         named |= set(re.findall(r'response="(utter_[a-z_]+)"', inspect.getsource(module)))
     assert named and named <= set(DOMAIN["responses"]), named - set(DOMAIN["responses"])
     registered = {cls().name() for cls in all_actions() if not inspect.isabstract(cls)}

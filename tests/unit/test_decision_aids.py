@@ -1,5 +1,6 @@
 """The decision aids as content: every aid validates against its article, matches its form in domain.yml, and gives
 the advice that fits the answers; a malformed aid stops the load naming file and field."""
+
 import shutil
 
 import pytest
@@ -28,11 +29,17 @@ def test_every_aid_has_its_form_actions_and_start_intent_in_the_domain(aids):
         assert aid.start_intent in domain["intents"]
 
 
-@pytest.mark.parametrize("answers, route", [
-    ({"in_opvang": "ja", "opvang_aangewezen": "ja", "briefadresgever": "ja"}, "Route art. 2.40"),
-    ({"in_opvang": "ja", "opvang_aangewezen": "nee", "veiligheid": "ja", "briefadresgever": "nee"}, "Route art. 2.41"),
-    ({"in_opvang": "nee", "veiligheid": "nee", "briefadresgever": "nee"}, "Route art. 2.23"),
-])
+@pytest.mark.parametrize(
+    "answers, route",
+    [
+        ({"in_opvang": "ja", "opvang_aangewezen": "ja", "briefadresgever": "ja"}, "Route art. 2.40"),
+        (
+            {"in_opvang": "ja", "opvang_aangewezen": "nee", "veiligheid": "ja", "briefadresgever": "nee"},
+            "Route art. 2.41",
+        ),
+        ({"in_opvang": "nee", "veiligheid": "nee", "briefadresgever": "nee"}, "Route art. 2.23"),
+    ],
+)
 def test_the_briefadres_aid_gives_the_route_that_fits(aids, answers, route):
     texts = advice(aids["briefadres"], answers)
     assert route in texts[0] and "Weigeren mag niet" in texts[-1]
@@ -50,13 +57,19 @@ def test_a_final_advice_ends_the_outcome_and_unknown_answers_are_named(aids):
     assert note.startswith("Nog uitzoeken: kan zij een openbaar postadres opgeven; is er een concrete dreiging")
 
 
-@pytest.mark.parametrize("change, field", [
-    (lambda aid: aid["advice"].append({"text": "Een advies zonder bron."}), "advice"),
-    (lambda aid: aid["advice"].append({"when": {"bestaat_niet": ["ja"]}, "text": "Iets [wbrp-2.41]."}), "when/ask_if"),
-    (lambda aid: aid.update(article="bestaat_niet"), "article"),
-    (lambda aid: aid["advice"].append({"text": "Tekst [nergens]."}), "advice"),
-    (lambda aid: aid["questions"][0].pop("text"), "questions.0.text"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        (lambda aid: aid["advice"].append({"text": "Een advies zonder bron."}), "advice"),
+        (
+            lambda aid: aid["advice"].append({"when": {"bestaat_niet": ["ja"]}, "text": "Iets [wbrp-2.41]."}),
+            "when/ask_if",
+        ),
+        (lambda aid: aid.update(article="bestaat_niet"), "article"),
+        (lambda aid: aid["advice"].append({"text": "Tekst [nergens]."}), "advice"),
+        (lambda aid: aid["questions"][0].pop("text"), "questions.0.text"),
+    ],
+)
 def test_a_malformed_aid_stops_the_load_naming_file_and_field(tmp_path, change, field):
     directory = tmp_path / "decision_aids"
     shutil.copytree(settings.DECISION_AIDS_DIR, directory)

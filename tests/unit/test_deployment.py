@@ -1,4 +1,5 @@
 """Slack and Teams are switched on by their environment variables alone, and their secrets never reach the disk."""
+
 from rasa.shared.utils.io import read_config_file
 
 from bot.runtime.credentials import REST, write_credentials
@@ -19,7 +20,9 @@ def test_a_configured_channel_is_open_and_its_secrets_stay_in_the_environment(tm
     written = (tmp_path / "credentials.yml").read_text()
     assert "geheim" not in written
     assert read_config_file(tmp_path / "credentials.yml")["bot.channels.slack.BaliegidsSlackInput"] == {
-        "slack_bot_token": "xoxb-geheim", "slack_signing_secret": "ondertekengeheim"}
+        "slack_bot_token": "xoxb-geheim",
+        "slack_signing_secret": "ondertekengeheim",
+    }
     assert status[0] == "Slack: aan"
 
 

@@ -1,4 +1,5 @@
 """The knowledge base: every scope article present, complete and sourced; malformed articles are refused."""
+
 import re
 import shutil
 import subprocess
@@ -39,8 +40,12 @@ def test_the_cited_documents_that_may_be_shipped_are_in_the_repository():
 def test_no_tracked_file_refers_outside_the_repository():
     tracked = subprocess.run(["git", "ls-files"], cwd=settings.ROOT, capture_output=True, text=True).stdout.split()
     beside = "../" + "shared"  # the folder our own machines put beside the checkout; a clone has nothing there
-    outside = [name for name in tracked if name.endswith((".py", ".md", ".yml", ".html", ".js", ".sh", "Makefile"))
-               and beside in (settings.ROOT / name).read_text(encoding="utf-8")]
+    outside = [
+        name
+        for name in tracked
+        if name.endswith((".py", ".md", ".yml", ".html", ".js", ".sh", "Makefile"))
+        and beside in (settings.ROOT / name).read_text(encoding="utf-8")
+    ]
     assert outside == []
 
 
@@ -48,7 +53,9 @@ def test_every_source_of_every_answer_has_an_address_a_reader_can_open(store):
     for row in store.articles().values():
         for source in RenderedArticle(row).sources:
             assert source["url"] and source["url"].startswith(("https://", f"{settings.PUBLIC_WEB_URL}/bronnen/")), (
-                row.id, source["title"])
+                row.id,
+                source["title"],
+            )
 
 
 def test_every_scope_article_exists_and_validates(articles):
@@ -99,8 +106,7 @@ def break_article(directory: Path, change) -> Path:
         (lambda a: a.update(last_verified="gisteren"), "last_verified"),
         (lambda a: a.update(short_answer="Ja, dat mag."), "short_answer"),
         (lambda a: a["steps"].append("Doe iets [bestaat-niet]."), "steps."),
-        (lambda a: a["sources"].append({"key": "los", "title": "Ongebruikt", "url": "https://example.org"}),
-         "sources"),
+        (lambda a: a["sources"].append({"key": "los", "title": "Ongebruikt", "url": "https://example.org"}), "sources"),
         (lambda a: a["sources"].append({"key": "seed", "title": "Seed zonder regels", "url": None}), "sources"),
         (lambda a: a.update(related=["bestaat_niet"]), "related.0"),
         (lambda a: a["legal_basis"][0].update(bwb="geen-bwb"), "legal_basis.0.bwb"),
@@ -139,10 +145,17 @@ def test_store_round_trip_and_rendering(tmp_path, articles):
     assert [source["number"] for source in rendered.sources] == list(range(1, len(cited) + 1))
     payload = rendered.payload(0.93, sections)
     assert payload["type"] == "answer" and payload["article"] == "brp_briefadres_opvang"
-    assert [section["key"] for section in payload["sections"]] == ["kort", "stappen", "opschalen", "uitleg",
-                                                                   "voorbehouden"]
-    assert any((source["url"] or "").startswith("https://wetten.overheid.nl/jci1.3:c:BWBR0033715&artikel=")
-               for source in payload["sources"])
+    assert [section["key"] for section in payload["sections"]] == [
+        "kort",
+        "stappen",
+        "opschalen",
+        "uitleg",
+        "voorbehouden",
+    ]
+    assert any(
+        (source["url"] or "").startswith("https://wetten.overheid.nl/jci1.3:c:BWBR0033715&artikel=")
+        for source in payload["sources"]
+    )
     assert payload["last_verified"] == row.last_verified.isoformat()
     store.replace_articles(list(articles.values()))  # reloading keeps one copy of each article
     assert len(store.articles()) == len(articles)

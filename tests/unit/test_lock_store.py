@@ -1,5 +1,6 @@
 """The lock store that lets one Rasa server run several worker processes: two turns of one conversation never run
 at the same time, in one worker or across workers, and a worker that dies does not leave its conversation locked."""
+
 import asyncio
 import multiprocessing
 import os
@@ -21,12 +22,14 @@ def lock_file(tmp_path, monkeypatch):
 
 def hold(conversation: str, locked, crash: bool) -> None:
     """In another worker process: lock the conversation, say so, then finish the turn, or die in the middle of it."""
+
     async def turn():
         async with MachineLockStore().lock(conversation):
             locked.set()
             if crash:
                 os._exit(1)
             await asyncio.sleep(HOLD_SECONDS)
+
     asyncio.run(turn())
 
 
@@ -35,6 +38,7 @@ def seconds_to_lock(conversation: str) -> float:
         started = time.monotonic()
         async with MachineLockStore().lock(conversation):
             return time.monotonic() - started
+
     return asyncio.run(wait())
 
 

@@ -1,12 +1,7 @@
 """Which Dutch spaCy pipeline the set-up chooses (the real package install is in tests/e2e/test_spacy_package.py)."""
-import json
-import subprocess
-import sys
-import textwrap
 
 import pytest
 import spacy
-from spacy.cli.package import package
 
 from bot.training import spacy_pipeline
 from bot.training.spacy_pipeline import FALLBACK_NAME, choose, prepare

@@ -1,14 +1,14 @@
 """Training data, domain and rules fit together; Rasa's own validator finds nothing to warn about."""
+
 import os
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import yaml
 
-from bot import settings
 from benchmarks.evaluation import DEVELOPMENT, HELD_OUT, load_questions
+from bot import settings
 from bot.knowledge.articles import load_articles
 
 CONTRACT_TYPES = {"answer", "clarify", "no_answer", "handoff", "smalltalk"}
@@ -63,7 +63,9 @@ def test_every_response_says_what_kind_of_reply_it_is():
 def test_rasa_data_validate_finds_no_warnings():
     result = subprocess.run(
         [settings.RASA, "data", "validate", "--fail-on-warnings"],
-        cwd=settings.ROOT, capture_output=True, text=True,
+        cwd=settings.ROOT,
+        capture_output=True,
+        text=True,
         env={**os.environ, "SQLALCHEMY_SILENCE_UBER_WARNING": "1"},
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]

@@ -1,5 +1,6 @@
 """Checks the token the Bot Connector service signs every request to the bot with: signature against the keys in the
 OpenID metadata's key set, issuer from that metadata, audience the bot's app id, and the validity period."""
+
 import asyncio
 import time
 from typing import Dict, List, Optional
@@ -53,6 +54,11 @@ class TokenVerifier:
         friends) when the keys cannot be fetched."""
         key = await self.key(jwt.get_unverified_header(token).get("kid"))
         return jwt.decode(
-            token, key.key, algorithms=self.algorithms, audience=self.app_id, issuer=self.issuer,
-            leeway=CLOCK_SKEW, options={"require": ["exp", "iss", "aud", "serviceUrl"]},
+            token,
+            key.key,
+            algorithms=self.algorithms,
+            audience=self.app_id,
+            issuer=self.issuer,
+            leeway=CLOCK_SKEW,
+            options={"require": ["exp", "iss", "aud", "serviceUrl"]},
         )

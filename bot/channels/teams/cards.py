@@ -2,6 +2,7 @@
 is rendered from the contract's structured payload: the title and open sections, the sources as links, and each
 closed section (explanation, caveats, all sources) in the card itself, shown by its button (Action.ToggleVisibility).
 Any other reply is rendered from its text; the other buttons become messageBack actions."""
+
 import re
 from typing import List
 
@@ -23,16 +24,25 @@ def text_block(text: str, **style) -> dict:
 
 def source_lines(sources: List[dict]) -> str:
     """A seed document without a url keeps its plain title."""
-    return "\n".join(f"[{source['number']}] " + (f"[{source['title']}]({source['url']})" if source["url"]
-                                                 else source["title"]) for source in sources)
+    return "\n".join(
+        f"[{source['number']}] " + (f"[{source['title']}]({source['url']})" if source["url"] else source["title"])
+        for source in sources
+    )
 
 
 def section_blocks(section: dict, sources: List[dict]) -> List[dict]:
     if section["key"] == SOURCES:
         return [text_block(source_lines([source for source in sources if source["number"] in section["cites"]]))]
     blocks = [text_block(section["title"], weight="Bolder")] if section["title"] and section["open"] else []
-    return blocks + [text_block(section["text"] or "\n".join(
-        (f"{number}. " if section["numbered"] else "- ") + item for number, item in enumerate(section["items"], 1)))]
+    return blocks + [
+        text_block(
+            section["text"]
+            or "\n".join(
+                (f"{number}. " if section["numbered"] else "- ") + item
+                for number, item in enumerate(section["items"], 1)
+            )
+        )
+    ]
 
 
 def answer_card(custom: dict) -> tuple:
@@ -45,8 +55,15 @@ def answer_card(custom: dict) -> tuple:
             body += blocks
             continue
         container = f"sectie-{number}"
-        body.append({"type": "Container", "id": container, "isVisible": False, "separator": True,
-                     "items": [text_block(section["title"], weight="Bolder"), *blocks]})
+        body.append(
+            {
+                "type": "Container",
+                "id": container,
+                "isVisible": False,
+                "separator": True,
+                "items": [text_block(section["title"], weight="Bolder"), *blocks],
+            }
+        )
         toggles.append({"type": "Action.ToggleVisibility", "title": section["title"], "targetElements": [container]})
     shown = sources_shown(custom)
     if shown:
@@ -57,8 +74,11 @@ def answer_card(custom: dict) -> tuple:
 
 def action(button: dict) -> dict:
     """messageBack: a click sends the payload to the bot as message text and shows the button title in the chat."""
-    return {"type": "Action.Submit", "title": button["title"],
-            "data": {"msteams": {"type": "messageBack", "text": button["payload"], "displayText": button["title"]}}}
+    return {
+        "type": "Action.Submit",
+        "title": button["title"],
+        "data": {"msteams": {"type": "messageBack", "text": button["payload"], "displayText": button["title"]}},
+    }
 
 
 def render_activity(message: dict, incoming: dict) -> dict:
@@ -72,11 +92,21 @@ def render_activity(message: dict, incoming: dict) -> dict:
     else:
         body = [text_block(message["text"])] if message.get("text") else []
         actions = [action(button) for button in buttons]
-    card = {"$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard",
-            "version": "1.4", "body": body, "actions": actions}
-    activity = {"type": "message", "from": incoming["recipient"], "recipient": incoming["from"],
-                "conversation": incoming["conversation"], "replyToId": incoming["id"],
-                "attachments": [{"contentType": ADAPTIVE_CARD, "content": card}]}
+    card = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": body,
+        "actions": actions,
+    }
+    activity = {
+        "type": "message",
+        "from": incoming["recipient"],
+        "recipient": incoming["from"],
+        "conversation": incoming["conversation"],
+        "replyToId": incoming["id"],
+        "attachments": [{"contentType": ADAPTIVE_CARD, "content": card}],
+    }
     if incoming.get("locale"):
         activity["locale"] = incoming["locale"]
     return activity

@@ -1,5 +1,6 @@
 """The Teams webhook (/webhooks/teams/webhook): every request must carry a valid Bot Connector token whose
 serviceUrl claim names the activity's service URL; replies go only to service hosts on the allowed list."""
+
 import asyncio
 import logging
 from typing import Any, Awaitable, Callable, Dict, Iterable, Optional, Text, Tuple
@@ -43,9 +44,12 @@ def without_bot_mention(activity: dict) -> str:
 
 def answerable(message: dict) -> bool:
     """A message activity with everything a reply needs."""
-    return (all(isinstance(message.get(field), str) for field in ("id", "serviceUrl"))
-            and all(isinstance(message.get(field), dict) for field in ("from", "recipient", "conversation"))
-            and isinstance(message["conversation"].get("id"), str) and isinstance(message["recipient"].get("id"), str))
+    return (
+        all(isinstance(message.get(field), str) for field in ("id", "serviceUrl"))
+        and all(isinstance(message.get(field), dict) for field in ("from", "recipient", "conversation"))
+        and isinstance(message["conversation"].get("id"), str)
+        and isinstance(message["recipient"].get("id"), str)
+    )
 
 
 class TeamsOutput(OutputChannel):
@@ -75,8 +79,12 @@ class TeamsInput(InputChannel):
         app_id = credentials["teams_app_id"]
         return cls(
             TokenVerifier(app_id, credentials.get("teams_openid_metadata_url", OPENID_METADATA_URL)),
-            Connector(app_id, credentials["teams_app_password"], credentials["teams_tenant_id"],
-                      credentials.get("teams_login_url", LOGIN_URL)),
+            Connector(
+                app_id,
+                credentials["teams_app_password"],
+                credentials["teams_tenant_id"],
+                credentials.get("teams_login_url", LOGIN_URL),
+            ),
             credentials.get("teams_allowed_service_hosts", TEAMS_SERVICE_HOST).split(),
         )
 
@@ -127,14 +135,20 @@ class TeamsInput(InputChannel):
                 return refuse("Onvolledige activiteit.", 400)
             host = urlparse(activity["serviceUrl"]).hostname
             if host not in self.allowed_hosts:
-                logger.warning("Teams: geen antwoord naar %s, want die host staat niet in "
-                               "TEAMS_ALLOWED_SERVICE_HOSTS", activity["serviceUrl"])
+                logger.warning(
+                    "Teams: geen antwoord naar %s, want die host staat niet in " "TEAMS_ALLOWED_SERVICE_HOSTS",
+                    activity["serviceUrl"],
+                )
                 return refuse("Deze serviceUrl is niet toegestaan.", 403)
             text = without_bot_mention(activity)
             if text:
                 # The conversation is the sender: a personal chat, or one thread in a channel, keeps its own topic.
-                message = UserMessage(text, TeamsOutput(activity, self.connector), activity["conversation"]["id"],
-                                      input_channel=self.name())
+                message = UserMessage(
+                    text,
+                    TeamsOutput(activity, self.connector),
+                    activity["conversation"]["id"],
+                    input_channel=self.name(),
+                )
                 try:
                     await on_new_message(message)
                 except Exception:

@@ -1,5 +1,6 @@
 """Replies to the Bot Connector service of a conversation, with the bot's own access token from its Microsoft Entra
 tenant (client-credentials grant; a single-tenant bot gets it from its own tenant, not from botframework.com)."""
+
 import asyncio
 import logging
 import time
@@ -19,8 +20,7 @@ TIMEOUT = aiohttp.ClientTimeout(total=10)
 class Connector:
     def __init__(self, app_id: str, password: str, tenant_id: str, login_url: str = LOGIN_URL):
         self.token_url = f"{login_url.rstrip('/')}/{tenant_id}/oauth2/v2.0/token"
-        self.form = {"grant_type": "client_credentials", "client_id": app_id, "client_secret": password,
-                     "scope": SCOPE}
+        self.form = {"grant_type": "client_credentials", "client_id": app_id, "client_secret": password, "scope": SCOPE}
         self.token: Optional[str] = None
         self.renew_at = float("-inf")
         self.lock = asyncio.Lock()
@@ -37,8 +37,10 @@ class Connector:
 
     async def reply(self, service_url: str, activity: dict) -> None:
         """Posts `activity` as a reply to the message `activity["replyToId"]` in its conversation."""
-        url = (f"{service_url.rstrip('/')}/v3/conversations/{quote(activity['conversation']['id'], safe='')}"
-               f"/activities/{quote(activity['replyToId'], safe='')}")
+        url = (
+            f"{service_url.rstrip('/')}/v3/conversations/{quote(activity['conversation']['id'], safe='')}"
+            f"/activities/{quote(activity['replyToId'], safe='')}"
+        )
         try:
             async with aiohttp.ClientSession(timeout=TIMEOUT, raise_for_status=True) as session:
                 headers = {"Authorization": f"Bearer {await self.access_token(session)}"}

@@ -1,5 +1,6 @@
 """`make teams-app`: the zip a Teams admin uploads, with teams-app/manifest.json (the bot's app id filled in) and
 the two icons at its root."""
+
 import os
 import re
 import sys
@@ -26,9 +27,12 @@ def main() -> int:
     app_id = os.environ.get("TEAMS_APP_ID", "").strip()
     if not GUID.fullmatch(app_id):
         problem = f"'{app_id}' is geen geldige app-ID" if app_id else "TEAMS_APP_ID is niet ingesteld"
-        print(f"FOUT: {problem}. Zet in TEAMS_APP_ID de Microsoft App ID van je Azure Bot (de 'Application (client) "
-              "ID', zoals 12345678-abcd-4ef0-9876-0123456789ab) en start opnieuw, bijvoorbeeld:\n"
-              "  TEAMS_APP_ID=12345678-abcd-4ef0-9876-0123456789ab make teams-app", file=sys.stderr)
+        print(
+            f"FOUT: {problem}. Zet in TEAMS_APP_ID de Microsoft App ID van je Azure Bot (de 'Application (client) "
+            "ID', zoals 12345678-abcd-4ef0-9876-0123456789ab) en start opnieuw, bijvoorbeeld:\n"
+            "  TEAMS_APP_ID=12345678-abcd-4ef0-9876-0123456789ab make teams-app",
+            file=sys.stderr,
+        )
         return 1
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
     target = settings.VAR_DIR / "baliegids-teams.zip"
