@@ -12,7 +12,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 TRAINING_INPUT := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null)
 
-.PHONY: help run test unit lint format dev train bench check-law setup browser services spacy validate teams-app clean
+.PHONY: help run test unit lint format dev train bench check-law setup browser services spacy validate teams-app screenshots clean
 
 help:  ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -75,6 +75,11 @@ $(SPACY): $(INSTALLED)
 # Retrained only when the config, the domain, the training data or the spaCy pipeline changed.
 $(MODEL): $(INSTALLED) $(SPACY) $(TRAINING_INPUT)
 	$(PY) -m bot.training.train
+
+# The README's pictures of one answer in the widget, Teams and Slack, as the browser tests draw them.
+screenshots: dev browser $(SPACY)  ## the README's screenshots (docs/*.png), made by the browser tests
+	$(PY) -m pytest tests/e2e/test_widget.py tests/e2e/test_teams.py tests/e2e/test_slack.py -k "in_place or fits"
+	cp var/screenshots/widget.png var/screenshots/teams.png var/screenshots/slack.png docs/
 
 # The zip a Teams admin uploads (README, "Teams koppelen"); needs TEAMS_APP_ID.
 teams-app: $(INSTALLED)  ## the Teams app package (needs TEAMS_APP_ID)

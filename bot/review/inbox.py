@@ -16,13 +16,13 @@ from bot.contract import (
     ANSWER,
     CLARIFY,
     FEEDBACK_DOWN,
+    FEEDBACK_REASONS,
     HANDOFF,
     KIND_LABELS,
     NLU_FALLBACK,
     NO_ANSWER,
     OUT_OF_SCOPE,
     is_payload,
-    payload,
 )
 from bot.knowledge.articles import load_articles
 from bot.knowledge.store import Base, Store
@@ -74,6 +74,7 @@ class Item:
     answer: str = ""
     feedback: str = ""
     kind: str = ""  # the contract type of the reply: answer, clarify, no_answer, handoff, smalltalk
+    article: Optional[str] = None  # the article the reply gave
     label: Optional[str] = None
     note: Optional[str] = None
     reviewed: bool = False
@@ -92,6 +93,13 @@ def _predicted(parse_data: dict):
     return (ranking[0]["name"], float(ranking[0]["confidence"])) if ranking else (None, 0.0)
 
 
+def _feedback_target(items: List["Item"], entities: List[dict]) -> Optional["Item"]:
+    """The question whose answer a 👎 was given on: the latest one answered with the article its button names (older
+    buttons name none: the latest question)."""
+    article = next((entity.get("value") for entity in entities if entity.get("entity") == "article"), None)
+    return next((item for item in reversed(items) if article in (None, item.article)), None)
+
+
 def questions(tracker_db: Union[Path, str] = None) -> List[Item]:
     """Every typed user question (not button payloads), newest first, with why it needs review (or None).
     `tracker_db`: an SQLite file or an SQLAlchemy URL; by default Rasa's tracker store from bot/settings.py."""
@@ -104,16 +112,18 @@ def questions(tracker_db: Union[Path, str] = None) -> List[Item]:
             .where(_events.c.type_name.in_(["user", "bot"]))
             .order_by(_events.c.id)
         ).all()
-    items, current = [], {}
+    items, current, asked = [], {}, {}  # asked: each sender's items, to find the one a 👎 was given on
     for row in rows:
         data = json.loads(row.data)
         if row.type_name == "user":
             text = data.get("text") or ""
-            previous = current.get(row.sender_id)
-            if previous is not None and text == payload(FEEDBACK_DOWN):
-                previous.reason = FEEDBACK
+            parse = data.get("parse_data") or {}
+            if (parse.get("intent") or {}).get("name") == FEEDBACK_DOWN:
+                given_on = _feedback_target(asked.get(row.sender_id, []), parse.get("entities") or [])
+                if given_on is not None:
+                    given_on.reason = FEEDBACK
             if is_payload(text):
-                current[row.sender_id] = None if not text.startswith("/feedback") else previous
+                current[row.sender_id] = None if not text.startswith("/feedback") else current.get(row.sender_id)
                 continue
             predicted, confidence = _predicted(data.get("parse_data") or {})
             item = Item(
@@ -130,6 +140,7 @@ def questions(tracker_db: Union[Path, str] = None) -> List[Item]:
             )
             items.append(item)
             current[row.sender_id] = item
+            asked.setdefault(row.sender_id, []).append(item)
         elif current.get(row.sender_id) is not None:
             item = current[row.sender_id]
             custom = ((data.get("data") or {}).get("custom")) or {}
@@ -137,11 +148,20 @@ def questions(tracker_db: Union[Path, str] = None) -> List[Item]:
                 item.answer = (item.answer + "\n\n" + data["text"]).strip()
             kind = custom.get("type")
             item.kind = kind or item.kind
+            item.article = custom.get("article") or item.article
             if kind in (CLARIFY, NO_ANSWER, HANDOFF) and item.reason != FEEDBACK:
                 item.reason = kind
             elif kind == ANSWER and custom.get("confidence", 1) < LOW_CONFIDENCE and item.reason is None:
                 item.reason = LOW_CONFIDENCE_REASON
     return sorted(items, key=lambda item: item.id, reverse=True)
+
+
+def feedback_label(row) -> str:
+    """👍, or 👎 with its reason and the clerk's own words, as the trainer reads it."""
+    if row.rating == "up":
+        return "👍"
+    why = [FEEDBACK_REASONS.get(row.reason, row.reason or ""), row.comment or ""]
+    return " ".join(["👎", *[part for part in why if part]])
 
 
 class Review:
@@ -167,10 +187,7 @@ class Review:
         open_only: bool = False,
     ) -> List[Item]:
         labels = self.labels()
-        feedback = {
-            (row.sender_id, row.question): f"{'👍' if row.rating == 'up' else '👎'} {row.comment or ''}".strip()
-            for row in self.store.feedback()
-        }
+        feedback = {(row.sender_id, row.question): feedback_label(row) for row in self.store.feedback()}
         chosen = []
         for item in questions(self.tracker_db):
             item.feedback = feedback.get((item.sender, item.text), "")

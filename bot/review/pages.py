@@ -15,7 +15,7 @@ from sanic import Blueprint, response
 from sanic.exceptions import Forbidden
 from sqlalchemy import select
 
-from bot.contract import ANSWER, CLARIFY, HANDOFF, KIND_LABELS, NO_ANSWER
+from bot.contract import ANSWER, CLARIFY, FEEDBACK_REASONS, HANDOFF, KIND_LABELS, NO_ANSWER
 from bot.review.accounts import SESSION_HOURS, Accounts
 from bot.review.inbox import REASONS, LabelRow, Review, questions
 
@@ -178,11 +178,22 @@ async def insight(request):
         (KIND_LABELS[kind], kinds[kind] / len(items) if items else 0.0)
         for kind in (ANSWER, CLARIFY, NO_ANSWER, HANDOFF)
     ]
-    ratings = Counter((row.article_id, row.rating) for row in review().store.feedback())
-    feedback = sorted({(article, ratings[(article, "up")], ratings[(article, "down")]) for article, _ in ratings})
+    rows = review().store.feedback()
+    ratings = Counter((row.article_id, row.rating) for row in rows)
+    reasons = Counter((row.article_id, row.reason) for row in rows if row.rating == "down" and row.reason)
+    feedback = sorted(
+        (
+            article,
+            ratings[(article, "up")],
+            ratings[(article, "down")],
+            {label: reasons[(article, key)] for key, label in FEEDBACK_REASONS.items()},
+        )
+        for article in {article for article, _ in ratings}
+    )
     return render(
         "insight.html",
         title="Inzicht",
+        reason_labels=list(FEEDBACK_REASONS.values()),
         trainer=session.name,
         csrf=session.csrf,
         total=len(items),

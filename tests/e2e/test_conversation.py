@@ -56,22 +56,43 @@ def test_choosing_a_button_gives_that_article(chat):
     assert (reply["type"], reply["article"]) == ("answer", "wonen_urgentie_voorwaarden")
 
 
-def test_thumbs_down_is_stored_for_the_trainer(chat, servers):
+def buttons_of(messages: list) -> dict:
+    return {button["title"]: button["payload"] for message in messages for button in message.get("buttons", [])}
+
+
+def test_thumbs_down_with_a_reason_on_an_earlier_answer_is_stored_for_that_answer(chat, servers):
     question = HEADLINE_QUESTIONS["wonen_urgentie_geen_binding"]
-    chat.ask(question)
-    messages = chat.send("/feedback_down")
-    assert "Wat klopte er niet?" in " ".join(message.get("text", "") for message in messages)
-    reason = next(
-        button["payload"]
-        for message in messages
-        for button in message.get("buttons", [])
-        if button["title"] == "Klopt inhoudelijk niet"
-    )
-    assert chat.ask(reason)["type"] == "smalltalk"
+    earlier = buttons_of(chat.send(question))
+    chat.ask(HEADLINE_QUESTIONS["kvk_adres_afschermen"])  # a later answer about another article
+    messages = chat.send(earlier["👎"])
+    assert "Wat was er mis?" in " ".join(message.get("text", "") for message in messages)
+    assert chat.ask(buttons_of(messages)["Verouderd"])["type"] == "smalltalk"
     stored = [row for row in Store(servers["app_db"]).feedback() if row.sender_id == chat.sender]
-    assert [(row.rating, row.article_id, row.question, row.comment) for row in stored] == [
-        ("down", "wonen_urgentie_geen_binding", question, "klopt inhoudelijk niet")
+    article = Store(servers["app_db"]).articles()["wonen_urgentie_geen_binding"]
+    assert [(row.rating, row.article_id, row.question, row.reason, row.last_verified) for row in stored] == [
+        ("down", "wonen_urgentie_geen_binding", question, "verouderd", article.last_verified)
     ]
+
+
+def test_every_default_answer_fits_the_counter_and_the_rest_is_one_follow_up_away(chat, store):
+    for article_id in store.articles():
+        reply = chat.ask(f"/{article_id}")
+        assert (reply["type"], reply["article"]) == ("answer", article_id)
+        assert len(reply["_text"].split()) <= 150, (article_id, len(reply["_text"].split()))
+    chat.ask("/brp_briefadres_opvang")
+    closed = {
+        section["key"]: section for section in chat.ask("/brp_briefadres_opvang")["sections"] if not section["open"]
+    }
+    for follow_up, key in (("meer uitleg", "uitleg"), ("waar moet ik op letten?", "voorbehouden")):
+        reply = chat.ask(follow_up)
+        assert (reply["type"], reply["article"]) == ("answer", "brp_briefadres_opvang"), follow_up
+        assert (
+            reply["sections"][0]["text" if key == "uitleg" else "items"]
+            == (closed[key]["text" if key == "uitleg" else "items"])
+        )
+    sources = chat.ask("waar staat dat?")
+    assert sources["article"] == "brp_briefadres_opvang" and len(sources["sources"]) == len(closed["bronnen"]["cites"])
+    assert chat.ask("kun je dat korter zeggen?")["sections"][0]["key"] == "kort"
 
 
 def test_restart_answers_in_dutch_and_forgets_the_topic(chat):

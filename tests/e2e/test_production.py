@@ -169,7 +169,7 @@ def test_one_conversation_continues_across_both_servers_and_is_stored_redacted(c
     assert (steps["type"], steps["article"]) == ("answer", "brp_briefadres_opvang")
     with_bsn = b.ask("mevrouw met bsn 111222333 zit in de opvang en wil een briefadres, mag ik dat weigeren?")
     assert with_bsn["article"] == "brp_briefadres_opvang"
-    assert "Wat klopte er niet?" in a.ask("/feedback_down")["_text"]
+    assert "Wat was er mis?" in a.ask("/feedback_down")["_text"]
 
     with create_engine(postgres, future=True).connect() as connection:
         texts = (

@@ -13,8 +13,9 @@ import pytest
 import requests
 
 from bot.channels.slack import slack_message
-from bot.knowledge.render import section
+from bot.knowledge.render import section, sources_shown
 from bot.knowledge.store import Store
+from tests.support.screenshots import screenshot, slack_preview
 
 QUESTION = "mag ik een briefadres weigeren aan een vrouw uit de opvang?"
 BOT_USER = "UBALIEGIDS"
@@ -175,7 +176,7 @@ def test_a_signed_question_gets_the_same_answer_as_over_rest(clerk, fake_slack, 
     [post] = fake_slack.wait_for_posts(clerk.channel, 1)
     text = sections(post)
     assert text.startswith(f"*{answer['title']}*")
-    for source in answer["sources"]:
+    for source in sources_shown(answer):  # the rest is behind "Alle bronnen"
         title, url = html.escape(source["title"], quote=False), html.escape(source["url"] or "", quote=False)
         assert (f"<{url}|{title}>" if url else title) in text
     assert [(element["text"]["text"], element["value"]) for element in buttons(post)] == [
@@ -239,3 +240,19 @@ def test_url_verification_returns_the_challenge_only_when_signed(clerk):
     reply = clerk.deliver(body, "application/json")
     assert reply.status_code == 200 and reply.json() == {"challenge": "3eZbrw1aBm2rZgRNFdxV"}
     assert clerk.deliver(body, "application/json", headers={}).status_code == 400
+
+
+def test_an_answer_fits_block_kit_and_its_explanation_button_answers_in_the_thread(clerk, fake_slack, page):
+    clerk.say(QUESTION)
+    [answer] = fake_slack.wait_for_posts(clerk.channel, 1)
+    assert len(answer["blocks"]) <= 50
+    assert all(len(block["text"]["text"]) <= 3000 for block in answer["blocks"] if block["type"] == "section")
+    assert "Aan de balie" in sections(answer) and "*Uitleg*" not in sections(answer)
+    titles = [element["text"]["text"] for element in buttons(answer)]
+    assert {"Uitleg", "Voorbehouden", "Alle bronnen"} <= set(titles)
+    page.set_content(slack_preview(answer))
+    page.screenshot(path=str(screenshot("slack.png")), full_page=True)
+    assert clerk.click(answer, "Uitleg").status_code == 200
+    explanation = fake_slack.wait_for_posts(clerk.channel, 2)[1]
+    assert sections(explanation).startswith("*Uitleg: ")
+    assert explanation.get("thread_ts")  # in the thread of the answer, not as a new message in the conversation

@@ -14,10 +14,12 @@ import pytest
 import requests
 from PIL import Image
 
+from benchmarks.chat import Chat
 from bot import settings
 from bot.knowledge.store import Store
 from tests.support.fake_bot_framework import new_key
 from tests.support.ports import TOKEN
+from tests.support.screenshots import screenshot, teams_preview
 
 QUESTION = "mag ik een briefadres weigeren aan een vrouw uit de opvang?"
 ARTICLE = "brp_briefadres_opvang"
@@ -72,7 +74,13 @@ def card(reply: dict) -> dict:
 
 
 def card_text(reply: dict) -> str:
-    return "\n".join(block["text"] for block in card(reply)["body"] if block["type"] == "TextBlock")
+    """Every TextBlock of the card, also those in containers that a toggle shows."""
+
+    def texts(items):
+        for item in items:
+            yield from texts(item["items"]) if item["type"] == "Container" else [item["text"]]
+
+    return "\n".join(texts(card(reply)["body"]))
 
 
 def click(bot_framework, reply: dict, title: str) -> dict:
@@ -91,14 +99,16 @@ def test_a_question_gets_the_answer_card_with_sources_and_buttons_in_its_convers
     assert post["authorized"] and post["reply_to"] == question["id"]
     assert (reply["replyToId"], reply["conversation"]) == (question["id"], question["conversation"])
     assert (reply["from"], reply["recipient"]) == (question["recipient"], question["from"])
-    row = Store(servers["app_db"]).articles()[ARTICLE]
+    rest = next(
+        message["custom"]
+        for message in Chat(servers["rasa"], f"rest-{uuid.uuid4().hex}").send(QUESTION)
+        if "custom" in message
+    )
     text = card_text(reply)
-    assert row.title in text
-    with_url = [source for source in row.sources if source.url]
-    seeds = [source for source in row.sources if not source.url]  # seed documents: a title without a link
-    assert with_url and seeds
-    assert all(f"[{source.title}]({source.url})" in text for source in with_url)
-    assert all(source.title in text and f"[{source.title}]" not in text for source in seeds)
+    assert rest["title"] in text
+    # every source a link (laws to their article, shipped documents to the cited lines), open or under "Alle bronnen"
+    assert rest["sources"] and all(f"[{source['title']}]({source['url']})" in text for source in rest["sources"])
+    assert any("/bronnen/" in source["url"] for source in rest["sources"])
     titles = [action["title"] for action in card(reply)["actions"]]
     assert titles[-2:] == ["👍", "👎"] and "Keuzehulp: welke route?" in titles
 
@@ -233,3 +243,18 @@ def test_make_teams_app_without_a_valid_app_id_says_so_in_dutch(tmp_path, app_id
     done = make_teams_app(tmp_path, app_id)
     assert done.returncode != 0 and "FOUT:" in done.stderr and "TEAMS_APP_ID" in done.stderr
     assert not (tmp_path / "baliegids-teams.zip").exists()
+
+
+def test_an_answer_card_fits_teams_and_opens_its_sections_in_the_card(servers, bot_framework, page):
+    reply = ask(servers, bot_framework, activity(bot_framework, QUESTION))
+    content = card(reply)
+    assert len(json.dumps(content).encode()) < 28 * 1024  # Teams' limit for a message
+    hidden = {item["id"]: item for item in content["body"] if item["type"] == "Container"}
+    toggles = {action["title"]: action for action in content["actions"] if action["type"] == "Action.ToggleVisibility"}
+    assert set(toggles) == {"Uitleg", "Voorbehouden", "Alle bronnen"}
+    assert all(not hidden[target]["isVisible"] for action in toggles.values() for target in action["targetElements"])
+    back = [action["data"]["msteams"]["text"] for action in content["actions"] if action["type"] == "Action.Submit"]
+    assert "/ask_explanation" not in back and any(text.startswith("/feedback_up") for text in back)
+    assert "Aan de balie" in card_text(reply)
+    page.set_content(teams_preview(content))
+    page.screenshot(path=str(screenshot("teams.png")), full_page=True)
