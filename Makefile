@@ -41,7 +41,7 @@ bench: setup  ## figures for BENCHMARKS.md (about 25 minutes)
 	$(PY) -m benchmarks.bench $(BENCH_ARGS)
 
 check-law: $(INSTALLED)  ## which cited law versions are no longer in force (asks wetten.overheid.nl)
-	$(PY) -m bot.lawwatch $(LAW_ARGS)
+	$(PY) -m bot.knowledge.lawwatch $(LAW_ARGS)
 
 train: $(INSTALLED) $(SPACY) $(MODEL)  ## train the model when its inputs changed
 

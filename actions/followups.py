@@ -33,11 +33,12 @@ class FollowUp(BaliegidsAction):
         if row is None:
             # No article yet: a question such as "waar staat dat de kostendelersnorm niet geldt?" names its topic;
             # answer that one when the classifier saw it clearly enough, else ask for the question.
-            topic = likely_article(tracker)
-            if topic is None:
+            likely = likely_article(tracker)
+            if likely is None:
                 dispatcher.utter_message(response="utter_no_topic_yet")
                 return []
-            dispatcher.utter_message(**replies().default_answer(topic, confidence=0.0))
+            topic, confidence = likely
+            dispatcher.utter_message(**replies().default_answer(topic, confidence))
             return [SlotSet("article", topic.id)]
         rendered = RenderedArticle(row)
         dispatcher.utter_message(

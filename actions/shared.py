@@ -34,9 +34,10 @@ TOPIC_IN_FOLLOW_UP = 0.15
 
 
 def likely_article(tracker):
+    """The article the classifier ranks first among the articles, with its confidence; None when it is too unsure."""
     ranking = [item for item in tracker.latest_message.get("intent_ranking", []) if replies().article(item["name"])]
     if ranking and ranking[0]["confidence"] >= TOPIC_IN_FOLLOW_UP:
-        return replies().article(ranking[0]["name"])
+        return replies().article(ranking[0]["name"]), ranking[0]["confidence"]
     return None
 
 

@@ -19,6 +19,9 @@ KIND_LABELS = {
     SMALLTALK: "smalltalk",
 }
 
+# An answer below this confidence tells the clerk it may not be her question, and goes to the trainer's inbox.
+LOW_CONFIDENCE = 0.7
+
 # Intents with a meaning of their own besides the article intents (whose names are the article ids).
 OUT_OF_SCOPE = "out_of_scope"  # also the trainer's label for a question the assistant must decline
 NLU_FALLBACK = "nlu_fallback"  # Rasa's FallbackClassifier: not sure which intent

@@ -31,6 +31,10 @@ KNOWLEDGE_DIR = _path("BALIEGIDS_KNOWLEDGE_DIR", ROOT / "knowledge" / "articles"
 SEEDS_DIR = _path("BALIEGIDS_SEEDS_DIR", ROOT / "knowledge" / "seeds")
 DOCUMENTS_FILE = ROOT / "knowledge" / "documents.yml"
 DECISION_AIDS_DIR = ROOT / "knowledge" / "decision_aids"
+# KOOP's repository of the consolidated law versions (make check-law); a stand-in in the tests.
+BWB_REPOSITORY_URL = os.environ.get(
+    "BALIEGIDS_BWB_REPOSITORY_URL", "https://repository.officiele-overheidspublicaties.nl/bwb"
+)
 NLU_DIR = _path("BALIEGIDS_NLU_DIR", ROOT / "data" / "nlu")  # where the trainer's labelled examples are exported
 CONTACTS_FILE = _path("BALIEGIDS_CONTACTS", ROOT / "knowledge" / "contacts.yml")
 VAR_DIR = _path("BALIEGIDS_VAR_DIR", ROOT / "var")

@@ -2,7 +2,7 @@
 
 from typing import List, Optional
 
-from bot.contract import FEEDBACK_DOWN, FEEDBACK_UP, payload
+from bot.contract import FEEDBACK_DOWN, FEEDBACK_UP, LOW_CONFIDENCE, payload
 from bot.knowledge.articles import load_documents
 from bot.knowledge.contacts import contact_for, describe, load_contacts
 from bot.knowledge.decision_aids import load_decision_aids
@@ -18,6 +18,8 @@ from bot.knowledge.render import (
     section,
 )
 from bot.knowledge.store import ArticleRow, Store, source_row
+
+CHANGED_LAW, UNSURE = "wetswijziging", "zekerheid"
 
 # The closed sections of a default answer, as buttons for channels that do not open them in place (Slack).
 SECTION_BUTTONS = [
@@ -83,6 +85,7 @@ class Replies:
         and as the contract's payload."""
         if buttons is None:
             buttons = self.article_buttons(rendered.row.related)
+        sections = self.notices(rendered.row.id) + sections
         reply = {
             **rendered.payload(confidence, sections),
             "sources": rendered.cited(sections) if sources is None else sources,
@@ -95,13 +98,40 @@ class Replies:
             "json_message": reply,
         }
 
+    def notices(self, article_id: str) -> List[dict]:
+        """One line per citation of the article that `make check-law` found stale: the law changed, the answer is
+        being checked. Read at every answer, so a nightly check takes effect at once (one small query)."""
+        return [
+            section(
+                CHANGED_LAW,
+                "",
+                text=f"Let op: {row.citation} heeft sinds {row.changed_on.isoformat()} een nieuwe tekst; dit antwoord "
+                "wordt daarop gecontroleerd. Twijfel je, vraag je specialist.",
+            )
+            for row in self.store.stale_citations().get(article_id, [])
+        ]
+
     def default_answer(self, row: ArticleRow, confidence: float) -> dict:
         """Sized for the counter: the short answer, the steps and whom to ask open; explanation, caveats and all
         sources closed (in place where the channel can, else behind the section buttons)."""
         rendered = RenderedArticle(row)
-        sections = rendered.sections(closed=DEFAULT_CLOSED) + [
-            section(SOURCES, open_=False) | {"cites": [source["number"] for source in rendered.sources]}
-        ]
+        unsure = (
+            [
+                section(
+                    UNSURE,
+                    "",
+                    text="Ik weet niet zeker of dit je vraag is. Klopt het onderwerp niet, stel je vraag "
+                    "dan anders of geef 👎.",
+                )
+            ]
+            if 0 < confidence < LOW_CONFIDENCE
+            else []
+        )
+        sections = (
+            unsure
+            + rendered.sections(closed=DEFAULT_CLOSED)
+            + [section(SOURCES, open_=False) | {"cites": [source["number"] for source in rendered.sources]}]
+        )
         aid = [self.aid_buttons[row.id]] if row.id in self.aid_buttons else []
         return self.answer(
             rendered, sections, confidence, buttons=aid + SECTION_BUTTONS + self.article_buttons(row.related)

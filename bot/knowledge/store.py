@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     create_engine,
+    delete,
     inspect,
     select,
     text,
@@ -73,6 +74,22 @@ class FeedbackRow(Base):
     reason = Column(String)  # a key of bot.contract.FEEDBACK_REASONS, for a 👎
     comment = Column(Text)  # the clerk's own words instead of a reason button (redacted)
     last_verified = Column(Date)  # of the article when the feedback was given: "verouderd" may be about that check
+
+
+class LawStatusRow(Base):
+    """What `make check-law` found last for one law citation of an article (bot/knowledge/lawwatch.py)."""
+
+    __tablename__ = "law_status"
+    id = Column(Integer, primary_key=True)
+    checked = Column(DateTime, nullable=False, default=datetime.datetime.utcnow)
+    article_id = Column(String, nullable=False)
+    key = Column(String, nullable=False)
+    citation = Column(String, nullable=False)
+    cited = Column(Date, nullable=False)
+    current = Column(Date)
+    changed_on = Column(Date)  # the cited article's text in force since
+    status = Column(String, nullable=False)  # actueel / verouderd / niet te controleren / historisch
+    note = Column(Text)
 
 
 class Store:
@@ -136,6 +153,21 @@ class Store:
             if row is not None:
                 row.reason, row.comment = reason or row.reason, comment or row.comment
             return row is not None
+
+    def replace_law_status(self, rows: List[LawStatusRow]) -> None:
+        self.create()
+        with self.session.begin() as session:
+            session.execute(delete(LawStatusRow))
+            session.add_all(rows)
+
+    def stale_citations(self) -> Dict[str, List[LawStatusRow]]:
+        """The citations the last law check found stale, by article (the table exists: `load` creates it)."""
+        with self.session() as session:
+            rows = session.execute(select(LawStatusRow).where(LawStatusRow.status == "verouderd")).scalars()
+            stale: Dict[str, List[LawStatusRow]] = {}
+            for row in rows:
+                stale.setdefault(row.article_id, []).append(row)
+            return stale
 
     def feedback(self) -> List[FeedbackRow]:
         with self.session() as session:

@@ -19,6 +19,7 @@ from bot.contract import (
     FEEDBACK_REASONS,
     HANDOFF,
     KIND_LABELS,
+    LOW_CONFIDENCE,
     NLU_FALLBACK,
     NO_ANSWER,
     OUT_OF_SCOPE,
@@ -27,7 +28,6 @@ from bot.contract import (
 from bot.knowledge.articles import load_articles
 from bot.knowledge.store import Base, Store
 
-LOW_CONFIDENCE = 0.7
 NEW_TOPIC = "nieuw_onderwerp"
 FEEDBACK, LOW_CONFIDENCE_REASON = "feedback", "low_confidence"
 # Why a question is in the inbox: what the assistant replied, or what the clerk or the confidence said of it.

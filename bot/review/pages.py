@@ -15,7 +15,7 @@ from sanic import Blueprint, response
 from sanic.exceptions import Forbidden
 from sqlalchemy import select
 
-from bot.contract import ANSWER, CLARIFY, FEEDBACK_REASONS, HANDOFF, KIND_LABELS, NO_ANSWER
+from bot.contract import ANSWER, CLARIFY, CONTENT_REASONS, FEEDBACK_REASONS, HANDOFF, KIND_LABELS, NO_ANSWER
 from bot.review.accounts import SESSION_HOURS, Accounts
 from bot.review.inbox import REASONS, LabelRow, Review, questions
 
@@ -129,6 +129,9 @@ async def inbox(request):
         labels=review().allowed_labels(),
         exports=exports,
         message=request.args.get("message"),
+        stale=review().store.stale_citations(),
+        content_feedback=[row for row in review().store.feedback() if row.reason in CONTENT_REASONS],
+        reason_labels=FEEDBACK_REASONS,
     )
 
 

@@ -2,21 +2,25 @@
 stand-ins for Slack and the Bot Framework, and Debian's Chromium."""
 
 import os
+import re
 import shutil
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import sync_playwright
 
 from benchmarks.chat import Chat
 from bot import settings
+from bot.knowledge.store import Store
+from bot.review.accounts import Accounts
 from bot.runtime.stack import Stack
 from bot.training.train import train
 from tests.support.fake_bot_framework import FakeBotFramework
 from tests.support.fake_slack import FakeSlack
-from tests.support.ports import TOKEN, free_port
+from tests.support.ports import TOKEN, TRAINER, TRAINER_PASSWORD, free_port
 
 
 @pytest.fixture(scope="session")
@@ -134,3 +138,22 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def trainer(servers):
+    Accounts(Store(servers["app_db"])).set_password(TRAINER, TRAINER_PASSWORD)
+    return TRAINER
+
+
+@pytest.fixture
+def trainer_login(web, trainer):
+    """A browserless session logged in on /review, as the login form does it (CSRF cookie and field)."""
+    session = requests.Session()
+    form = session.get(f"{web['url']}/review/login", timeout=10).text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+    reply = session.post(
+        f"{web['url']}/review/login", timeout=10, data={"csrf": csrf, "name": trainer, "password": TRAINER_PASSWORD}
+    )
+    assert reply.url.endswith("/review"), reply.text[:500]
+    return session

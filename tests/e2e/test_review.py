@@ -5,20 +5,15 @@ import json
 import subprocess
 import sys
 
-import pytest
 import requests
 import yaml
 from playwright.sync_api import expect
 
 from benchmarks.chat import Chat
 from bot import settings
-from bot.knowledge.store import Store
-from bot.review.accounts import Accounts
 from bot.runtime.stack import RASA, Stack
 from bot.training.train import train
-from tests.support.ports import TOKEN, free_port
-
-PASSWORD = "correct-paard-batterij"
+from tests.support.ports import TOKEN, TRAINER_PASSWORD, free_port
 
 
 def review_cli(web, *arguments) -> subprocess.CompletedProcess:
@@ -36,12 +31,6 @@ def inbox(web, *flags) -> list:
     result = review_cli(web, "inbox", "--json", *flags)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
-
-
-@pytest.fixture(scope="module")
-def trainer(servers):
-    Accounts(Store(servers["app_db"])).set_password("kim", PASSWORD)
-    return "kim"
 
 
 def test_declined_and_disliked_questions_reach_the_inbox(chat, web):
@@ -103,7 +92,7 @@ def test_nothing_is_visible_without_login(web, chat):
     for path in ("/review", "/review/insight", "/review/insight.svg"):
         reply = requests.get(web["url"] + path, timeout=10)
         assert reply.url.endswith("/review/login") and "fiets" not in reply.text
-    forged = requests.post(web["url"] + "/review/login", data={"name": "kim", "password": PASSWORD}, timeout=10)
+    forged = requests.post(web["url"] + "/review/login", data={"name": "kim", "password": TRAINER_PASSWORD}, timeout=10)
     assert forged.status_code == 403
 
 
@@ -116,7 +105,7 @@ def test_login_annotate_and_export_in_the_browser(page, web, chat, trainer):
     page.get_by_role("button", name="Inloggen").click()
     expect(page.get_by_role("alert")).to_contain_text("klopt niet")
     page.get_by_label("Naam").fill(trainer)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_label("Wachtwoord").fill(TRAINER_PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
     expect(page.get_by_role("heading", name="Inbox: vragen om te beoordelen")).to_be_visible()
     page.get_by_label(question).check()

@@ -1,8 +1,9 @@
-"""Free ports for the servers a test starts, and the Rasa API token the tests use."""
+"""Free ports for the servers a test starts, and the credentials the tests use (Rasa API token, trainer account)."""
 
 import socket
 
 TOKEN = "test-token"
+TRAINER, TRAINER_PASSWORD = "kim", "correct-paard-batterij"
 
 
 def free_port() -> int:
