@@ -57,6 +57,10 @@ SPACY_DIR = ROOT / "var" / "spacy" / "nl"  # fixed: config.yml's SpacyNLP loads 
 MODEL_DIR = _path("BALIEGIDS_MODEL_DIR", ROOT / "models")
 MODEL_NAME = "baliegids"
 
+# How long conversations, feedback and review items are kept, and the trainers' audit trail (README, "Privacy").
+RETENTION_DAYS = int(os.environ.get("BALIEGIDS_RETENTION_DAYS", "30"))
+AUDIT_RETENTION_DAYS = int(os.environ.get("BALIEGIDS_AUDIT_RETENTION_DAYS", "365"))
+
 HOST = os.environ.get("BALIEGIDS_HOST", "127.0.0.1")
 RASA_PORT = int(os.environ.get("RASA_PORT", "5005"))
 ACTIONS_PORT = int(os.environ.get("ACTIONS_PORT", "5055"))

@@ -10,6 +10,9 @@ class Channel(NamedTuple):
     optional: Tuple[str, ...] = ()
 
 
+# The longest message any channel accepts; a longer one gets a Dutch request to ask it shorter.
+MAX_CHARACTERS = 2000
+
 REST = "bot.channels.rest.BaliegidsRestInput"  # always open: the widget and the tests talk to it
 OPTIONAL: Dict[str, Channel] = {
     "bot.channels.slack.BaliegidsSlackInput": Channel(

@@ -1,8 +1,11 @@
-"""Rasa's REST channel (same URL, same reply shape) with the guards an intranet needs: a clear 4xx for malformed
-requests, a Dutch reply for empty or too long messages and for a flood from one sender, and a Dutch "tijdelijk
-niet beschikbaar" when the action server is down (Rasa itself would fall back to "not understood", which misleads
-the clerk) or a turn produced no reply at all."""
+"""Rasa's REST channel (same URL, same reply shape) with the guards an intranet needs: JSON only and only from the
+intranet's own pages (so no other web page a clerk visits can write into a conversation), a clear 4xx for malformed
+or oversized requests, a Dutch reply for empty or too long messages and for a flood from one sender, and a Dutch
+"tijdelijk niet beschikbaar" when the action server is down or too slow (Rasa itself would fall back to "not
+understood", which misleads the clerk, or wait minutes) or a turn produced no reply at all. Metadata a client sends
+along is not used or stored. Its health check fails while conversations cannot be stored."""
 
+import asyncio
 import logging
 from collections import Counter
 from typing import Awaitable, Callable, List
@@ -13,16 +16,31 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot import settings
+from bot.channels import MAX_CHARACTERS
 from bot.contract import NO_ANSWER
 
 logger = logging.getLogger(__name__)
 
-MAX_CHARACTERS = 2000
 MAX_SENDER = 128
+MAX_BODY_BYTES = 16 * 1024  # a message of MAX_CHARACTERS and its sender, with room to spare
+# A turn takes well under a second; one that takes longer is stuck (an action server that hangs): the clerk hears so
+# in Dutch instead of waiting (Rasa's own wait for an action is minutes).
+TURN_SECONDS = 4.5
 # A person waits for each reply; more messages of one sender at the same time (they queue behind the conversation's
 # lock) are a runaway script or a stuck client. A fast sequential client, such as a load test, is never limited.
 MAX_AT_ONCE = 5
 UNAVAILABLE = "Baliegids is tijdelijk niet beschikbaar. Probeer het over een minuut opnieuw, of vraag een collega."
+NOT_STORED = (
+    "Baliegids kan het gesprek nu niet bewaren en geeft daarom geen antwoord. Probeer het over een paar "
+    "minuten opnieuw, of vraag een collega; de beheerder ziet de fout."
+)
+
+
+def store_failure(request: Request):
+    """Why conversations cannot be stored right now (bot/privacy/tracker_store.py), or None."""
+    store = request.app.ctx.agent.tracker_store
+    return getattr(getattr(store, "tracker_store", store), "failure", None)
 
 
 def reply(sender: str, text: str, status: int = 200):
@@ -58,10 +76,20 @@ class BaliegidsRestInput(RestInput):
 
         @webhook.get("/")
         async def health(request: Request):
+            failure = store_failure(request)
+            if failure:
+                return response.json({"status": "fout", "reden": failure}, status=503)
             return response.json({"status": "ok"})
 
         @webhook.post("/webhook")
         async def receive(request: Request):
+            origin = request.headers.get("origin")
+            if origin and origin not in settings.CORS_ORIGINS:
+                return error("Ongeldig verzoek: deze pagina mag Baliegids niet aanspreken.", 403)
+            if (request.content_type or "").split(";")[0].strip() != "application/json":
+                return error("Ongeldig verzoek: stuur JSON (Content-Type: application/json).", 415)
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                return error(f"Ongeldig verzoek: meer dan {MAX_BODY_BYTES // 1024} kB.", 413)
             try:
                 body = request.json
             except Exception:  # Sanic raises for invalid JSON and for invalid UTF-8 alike
@@ -84,15 +112,24 @@ class BaliegidsRestInput(RestInput):
             collector = CollectingOutputChannel()
             self.in_progress[sender] += 1
             try:
-                await on_new_message(
-                    UserMessage(text, collector, sender, input_channel=self.name(), metadata=self.get_metadata(request))
+                await asyncio.wait_for(
+                    on_new_message(UserMessage(text, collector, sender, input_channel=self.name())), TURN_SECONDS
                 )
+            except asyncio.TimeoutError:
+                logger.error(
+                    "Bericht van %s niet binnen %s s beantwoord (actieserver traag of vastgelopen).",
+                    sender,
+                    TURN_SECONDS,
+                )
+                return reply(sender, UNAVAILABLE, 503)
             except Exception:
                 logger.exception("Bericht van %s kon niet worden verwerkt.", sender)
             finally:
                 self.in_progress[sender] -= 1
                 if not self.in_progress[sender]:
                     del self.in_progress[sender]
+            if store_failure(request):
+                return reply(sender, NOT_STORED, 503)
             messages: List[dict] = collector.messages
             kinds = [message["custom"].get("type") for message in messages if "custom" in message]
             if not kinds or (kinds == [NO_ANSWER] and not await self.actions_up(request)):

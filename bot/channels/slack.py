@@ -7,6 +7,7 @@ into the button's payload. Its name stays "slack", so the webhook is /webhooks/s
 
 import copy
 import html
+import json
 import re
 import textwrap
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
@@ -18,11 +19,14 @@ from sanic.request import Request
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, PlainTextObject, SectionBlock
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channels import MAX_CHARACTERS
+from bot.channels.deliveries import first_delivery
 from bot.contract import ANSWER, payload
 from bot.knowledge.render import FOLLOW_UPS, sources_shown
 
 BOLD = re.compile(r"\*\*(.+?)\*\*")
 SECTION_PAYLOADS = {payload(intent) for intent in FOLLOW_UPS.values()}
+MAX_BODY_BYTES = 64 * 1024  # an event or an interaction with a long message; Slack sends far less
 
 
 def _escaped(text: str) -> str:
@@ -170,21 +174,59 @@ class BaliegidsSlackInput(SlackInput):
         webhook = super().blueprint(on_new_message)
 
         @webhook.on_request
-        async def url_verification(request: Request):
-            """Rasa answers the challenge as a bare JSON string; Slack documents plain text, a form or
-            {"challenge": ...}."""
-            if request.method != "POST" or request.headers.get("content-type") != "application/json":
+        async def guard(request: Request):
+            """Before Rasa's handler: the size limit; then, for a genuine request only, the url_verification
+            challenge (Rasa answers it as a bare JSON string; Slack documents plain text, a form or {"challenge":
+            ...}), a delivery seen before (a retry or a replay within the signature's five minutes: acknowledged,
+            not answered again) and a message that is too long."""
+            if request.method != "POST":
                 return None
-            try:
-                body = request.json
-            except Exception:  # Sanic raises for a body that is not JSON; Rasa's handler then answers it
-                return None
-            if (
-                isinstance(body, dict)
-                and body.get("type") == "url_verification"
-                and self.is_request_from_slack_authentic(request)
-            ):
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                return response.text("Verzoek te groot.", status=413)
+            if not self.is_request_from_slack_authentic(request):
+                return None  # Rasa refuses it (400)
+            body = _body(request)
+            if body is None:
+                return response.text("Onvolledig of onleesbaar Slack-verzoek.", status=400)
+            if body.get("type") == "url_verification":
                 return response.json({"challenge": body.get("challenge")})
+            key = _delivery_id(body)
+            if key and not first_delivery(f"slack:{key}"):
+                return response.text("Al ontvangen.", headers={"X-Slack-No-Retry": "1"})
+            event = body.get("event") or {}
+            if len(event.get("text") or "") > MAX_CHARACTERS:
+                await self.get_output_channel(event.get("channel")).send_text_message(
+                    event.get("user"),
+                    f"Je bericht is te lang (meer dan {MAX_CHARACTERS} tekens). Stel je vraag korter.",
+                )
+                return response.text("Te lang.")
             return None
 
+        @webhook.exception(KeyError, TypeError, ValueError, AttributeError, IndexError)
+        async def malformed(request: Request, exception: Exception):
+            """A signed request Rasa could not read: 400, so Slack does not keep retrying it (it would after 500)."""
+            return response.text("Onvolledig Slack-verzoek.", status=400)
+
         return webhook
+
+
+def _body(request: Request) -> Optional[Dict[str, Any]]:
+    """An event (JSON) or an interaction (a form with a JSON payload), as an object; None when it is neither."""
+    try:
+        if request.content_type == "application/json":
+            body = request.json
+        else:
+            body = json.loads(request.form.get("payload", ""))
+    except Exception:  # Sanic raises for invalid JSON or UTF-8, json for a missing or broken payload
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _delivery_id(body: Dict[str, Any]) -> Optional[str]:
+    """What makes a delivery unique: the event id, or for a button click the clicked action's time."""
+    if body.get("event_id"):
+        return str(body["event_id"])
+    actions = body.get("actions") or []
+    if actions and isinstance(actions[0], dict) and actions[0].get("action_ts"):
+        return f"{(body.get('user') or {}).get('id')}:{actions[0]['action_ts']}"
+    return None

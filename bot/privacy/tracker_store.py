@@ -1,23 +1,59 @@
-"""Rasa's SQL tracker store, with client data redacted from every user message before it is written to disk."""
+"""Rasa's SQL tracker store, with the one redaction point every stored event passes, a turn's cost that does not grow
+with the conversation, and a failed write that is reported instead of hidden.
 
-import copy
+- Redaction: every new event is redacted before it is written (bot/privacy/redact.py): the user's text, what the
+  NLU parsed from it (entities included), slot values; message metadata (channel details, or whatever a client sends
+  along) is not stored at all.
+- A long conversation: Rasa reads every event since the session started and replays them at every turn. Here a turn
+  reads the latest events (the rules look at a few turns) and, before them, the latest value of every slot and of
+  the active form, so follow-ups keep their topic. Nothing is deleted: the review pages read everything.
+- A write that fails (a read-only or locked database) is kept in `failure`, so the REST channel answers with a
+  Dutch error and its health check fails, until a write succeeds again (Rasa itself would quietly keep the
+  conversation in memory)."""
 
+import itertools
+import json
+import logging
+from typing import Any, Iterator, Optional, Text
+
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import UserUttered
+from rasa.shared.core.events import ActiveLoop, SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import create_engine, event
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import SingletonThreadPool
 
 from bot.privacy.redact import redact
 
+logger = logging.getLogger(__name__)
 
-def redacted(event_):
-    if not isinstance(event_, UserUttered) or not event_.text:
-        return event_
-    clean = copy.deepcopy(event_)
-    clean.text, _ = redact(event_.text)
-    clean.parse_data["text"] = clean.text
-    return clean
+RECENT_EVENTS = 60  # about the last ten turns; the rules and forms need two or three
+
+
+def redacted(data: Any) -> Any:
+    """Every string in the structure with client data replaced."""
+    if isinstance(data, str):
+        return redact(data)[0]
+    if isinstance(data, list):
+        return [redacted(item) for item in data]
+    if isinstance(data, dict):
+        return {key: redacted(value) for key, value in data.items()}
+    return data
+
+
+def stored(data: dict) -> dict:
+    """An event as it may be written: the user's words and what was parsed from them redacted, slot values
+    redacted, no metadata."""
+    data = dict(data)
+    if data.get("event") == "user":
+        data["text"] = redacted(data.get("text"))
+        data["parse_data"] = redacted(data.get("parse_data") or {})
+        data["metadata"] = {}
+    elif data.get("event") == "slot":
+        data["value"] = redacted(data.get("value"))
+    return data
 
 
 def _sqlite_settings(connection, _record) -> None:
@@ -30,6 +66,7 @@ def _sqlite_settings(connection, _record) -> None:
 class RedactingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.failure: Optional[str] = None
         if self.engine.dialect.name == "sqlite":
             # SQLAlchemy 1.4 opens and closes a SQLite connection for every session (twice a turn); the server
             # handles turns on one thread, so one connection kept open for it is enough.
@@ -37,5 +74,60 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             event.listen(self.engine, "connect", _sqlite_settings)
             self.sessionmaker = sessionmaker(bind=self.engine)
 
-    def _additional_events(self, session, tracker):
-        return (redacted(event_) for event_ in super()._additional_events(session, tracker))
+    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
+        if fetch_events_from_all_sessions:  # the HTTP API's full tracker: everything
+            return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        with self.session_scope() as session:
+            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+            recent = rows.order_by(None).order_by(self.SQLEvent.id.desc()).limit(RECENT_EVENTS).all()[::-1]
+            if not recent or not self.domain:
+                return None
+            before = self._latest_states(session, sender_id, recent[0].id)
+            events = [json.loads(row.data) for row in [*before, *recent]]
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        tracker.stored_event_count = len(events)  # what save() must not write again
+        return tracker
+
+    def _latest_states(self, session, sender_id: Text, first_recent_id: int) -> list:
+        """Before the recent events: the last SlotSet of every slot and the last ActiveLoop, in their order."""
+        latest = (
+            session.query(sa.func.max(self.SQLEvent.id))
+            .filter(
+                self.SQLEvent.sender_id == sender_id,
+                self.SQLEvent.id < first_recent_id,
+                self.SQLEvent.type_name.in_([SlotSet.type_name, ActiveLoop.type_name]),
+            )
+            .group_by(self.SQLEvent.type_name, self.SQLEvent.action_name)
+        )
+        return session.query(self.SQLEvent).filter(self.SQLEvent.id.in_(latest)).order_by(self.SQLEvent.id).all()
+
+    def _additional_events(self, session, tracker: DialogueStateTracker) -> Iterator:
+        loaded = getattr(tracker, "stored_event_count", None)
+        if loaded is None:  # a tracker this store did not load (a new conversation, the HTTP API)
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, loaded, len(tracker.events))
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's save, with every new event redacted first (`stored`); a failure is recorded, then raised."""
+        await self.stream_events(tracker)
+        try:
+            with self.session_scope() as session:
+                for new in self._additional_events(session, tracker):
+                    data = stored(new.as_dict())
+                    session.add(
+                        self.SQLEvent(
+                            sender_id=tracker.sender_id,
+                            type_name=new.type_name,
+                            timestamp=data.get("timestamp"),
+                            intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                            action_name=data.get("name"),
+                            data=json.dumps(data),
+                        )
+                    )
+                session.commit()
+        except sa.exc.SQLAlchemyError as error:
+            self.failure = f"het gesprek kon niet worden bewaard: {getattr(error, 'orig', error)}"
+            logger.error("FOUT: %s (%s)", self.failure, self.engine.url.render_as_string(hide_password=True))
+            raise
+        self.failure = None
+        tracker.stored_event_count = len(tracker.events)

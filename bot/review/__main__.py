@@ -3,7 +3,8 @@
 python -m bot.review inbox --json [--all]      open review items (or every stored user question)
 python -m bot.review label ID ARTICLE_ID       record the right article (out_of_scope to decline)
 python -m bot.review export                    write labelled examples into data/nlu/
-python -m bot.review add-trainer NAME          create (or reset) a trainer account for /review
+python -m bot.review add-trainer NAME [--admin] create (or reset) a trainer account for /review (an administrator
+                                               also sees the audit trail)
 """
 
 import argparse
@@ -28,6 +29,7 @@ def main(argv=None) -> int:
     commands.add_parser("export", help="gelabelde vragen naar data/nlu/ schrijven")
     trainer = commands.add_parser("add-trainer", help="een kennisbeheerder aanmaken")
     trainer.add_argument("name")
+    trainer.add_argument("--admin", action="store_true", help="mag ook het logboek zien")
     args = parser.parse_args(argv)
 
     review = Review()
@@ -54,7 +56,7 @@ def main(argv=None) -> int:
     else:
         password = getpass.getpass("Wachtwoord (minstens 12 tekens): ")
         try:
-            Accounts().set_password(args.name, password)
+            Accounts().set_password(args.name, password, admin=args.admin)
         except ValueError as error:
             print(f"FOUT: {error}", file=sys.stderr)
             return 2

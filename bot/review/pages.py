@@ -2,12 +2,14 @@
 data/nlu, and insight with a chart rendered here. Nothing is shown without a login; every form carries a CSRF
 token."""
 
+import asyncio
 import datetime
 import io
 import secrets
 from collections import Counter
 from functools import cache
 from pathlib import Path
+from typing import Optional
 from urllib.parse import urlencode
 
 import jinja2
@@ -15,8 +17,9 @@ from sanic import Blueprint, response
 from sanic.exceptions import Forbidden
 from sqlalchemy import select
 
+from bot import settings
 from bot.contract import ANSWER, CLARIFY, CONTENT_REASONS, FEEDBACK_REASONS, HANDOFF, KIND_LABELS, NO_ANSWER
-from bot.review.accounts import SESSION_HOURS, Accounts
+from bot.review.accounts import SESSION_HOURS, Accounts, LoginRefused
 from bot.review.inbox import REASONS, LabelRow, Review, questions
 
 SESSION_COOKIE = "baliegids_review"
@@ -36,12 +39,43 @@ def review() -> Review:
 
 
 def render(name: str, status: int = 200, **context):
+    if context.get("trainer"):
+        context["admin"] = accounts().is_admin(context["trainer"])
     return response.html(templates.get_template(name).render(**context), status=status)
+
+
+# What a page says after an action: fixed texts picked by a code in the address, never text from the address.
+NOTICES = {
+    "kies": "Kies eerst een of meer vragen.",
+    "opgeslagen": "{n} vraag/vragen opgeslagen en gemarkeerd als bekeken.",
+    "niet_opgeslagen": "Niet opgeslagen: kies een artikel, out_of_scope of nieuw_onderwerp uit de lijst.",
+    "geexporteerd": "{n} voorbeeld(en) geëxporteerd naar data/nlu. Hertrain met make train of make run.",
+    "niets": "Niets nieuws om te exporteren.",
+}
+
+
+def back(code: str, count: int = 0):
+    return response.redirect("/review?" + urlencode({"bericht": code, "aantal": count}))
+
+
+def notice(request) -> Optional[str]:
+    text = NOTICES.get(request.args.get("bericht", ""))
+    count = request.args.get("aantal", "0")
+    return text.format(n=int(count) if count.isdigit() else 0) if text else None
 
 
 def set_cookie(reply, name: str, value: str, max_age: int):
     reply.cookies[name] = value
-    for key, setting in (("httponly", True), ("samesite", "Strict"), ("path", "/review"), ("max-age", max_age)):
+    # Secure when the pages are served over HTTPS (behind the municipality's proxy); a browser would not send such a
+    # cookie back over plain http on a developer's machine.
+    secure = settings.PUBLIC_WEB_URL.startswith("https://")
+    for key, setting in (
+        ("httponly", True),
+        ("samesite", "Strict"),
+        ("path", "/review"),
+        ("max-age", max_age),
+        ("secure", secure),
+    ):
         reply.cookies[name][key] = setting
 
 
@@ -74,9 +108,13 @@ async def login(request):
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not secrets.compare_digest(request.form.get("csrf", ""), expected):
         raise Forbidden("Ongeldig of ontbrekend CSRF-token; laad de inlogpagina opnieuw.")
-    session = accounts().login(request.form.get("name", ""), request.form.get("password", ""))
-    if session is None:
-        return await login_page(request, error="Naam of wachtwoord klopt niet.", status=401)
+    name, password = request.form.get("name", ""), request.form.get("password", "")
+    try:  # scrypt takes a noticeable moment: off the event loop, so the other pages keep answering
+        session = await asyncio.get_running_loop().run_in_executor(
+            None, accounts().login, name, password, request.remote_addr or request.ip
+        )
+    except LoginRefused as refusal:
+        return await login_page(request, error=str(refusal), status=401)
     reply = response.redirect("/review")
     set_cookie(reply, SESSION_COOKIE, session.token, SESSION_HOURS * 3600)
     return reply
@@ -128,7 +166,7 @@ async def inbox(request):
         reasons=REASONS,
         labels=review().allowed_labels(),
         exports=exports,
-        message=request.args.get("message"),
+        message=notice(request),
         stale=review().store.stale_citations(),
         content_feedback=[row for row in review().store.feedback() if row.reason in CONTENT_REASONS],
         reason_labels=FEEDBACK_REASONS,
@@ -142,13 +180,14 @@ async def label(request):
         return to_login()
     ids = [int(value) for value in request.form.getlist("item") or [] if value.isdigit()]
     if not ids:
-        return response.redirect("/review?" + urlencode({"message": "Kies eerst een of meer vragen."}))
+        return back("kies")
+    chosen = request.form.get("label") or None
     try:
-        count = review().label(ids, request.form.get("label") or None, note=request.form.get("note") or None)
-        message = f"{count} vraag/vragen opgeslagen en gemarkeerd als bekeken."
-    except ValueError as error:
-        message = f"Niet opgeslagen: {error}"
-    return response.redirect("/review?" + urlencode({"message": message}))
+        count = review().label(ids, chosen, note=request.form.get("note") or None)
+    except ValueError:
+        return back("niet_opgeslagen")
+    accounts().audit(session.name, "labelen", f"{count} vraag/vragen: {chosen or 'bekeken'}")
+    return back("opgeslagen", count)
 
 
 @blueprint.post("/export")
@@ -157,12 +196,26 @@ async def export(request):
     if session is None:
         return to_login()
     written = review().export()
-    message = (
-        f"{len(written)} voorbeeld(en) geëxporteerd naar data/nlu. Hertrain met make train of make run."
-        if written
-        else "Niets nieuws om te exporteren."
+    accounts().audit(session.name, "exporteren", f"{len(written)} voorbeeld(en) naar data/nlu")
+    return back("geexporteerd", len(written)) if written else back("niets")
+
+
+@blueprint.get("/audit")
+async def audit_trail(request):
+    """Who did what when (logins, labels, exports, accounts): for trainers who are administrators."""
+    session = require(request)
+    if session is None:
+        return to_login()
+    if not accounts().is_admin(session.name):
+        raise Forbidden("Alleen een beheerder ziet het logboek.")
+    return render(
+        "audit.html",
+        title="Logboek",
+        trainer=session.name,
+        csrf=session.csrf,
+        admin=True,
+        rows=accounts().audit_trail(),
     )
-    return response.redirect("/review?" + urlencode({"message": message}))
 
 
 def weekly_counts():

@@ -11,6 +11,7 @@ from bot import settings
 from bot.knowledge.articles import KnowledgeError
 from bot.knowledge.contacts import load_contacts, unfilled
 from bot.knowledge.store import StoreError, load
+from bot.privacy.retention import purge
 from bot.runtime.preflight import check_stores
 from bot.runtime.stack import Stack
 from bot.training.spacy_pipeline import describe, installed_meta
@@ -29,11 +30,23 @@ def api_token() -> str:
     return token
 
 
-def main() -> int:
+def private_files() -> None:
+    """What the servers write (databases with conversations, password hashes, sessions; logs; the lock file) is
+    readable by this user only: the servers inherit the umask, and files made by an earlier version are closed."""
+    os.umask(0o077)
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    settings.VAR_DIR.chmod(0o700)
+    for path in settings.VAR_DIR.iterdir():
+        if path.is_file():
+            path.chmod(0o600)
+
+
+def main() -> int:
+    private_files()
     try:
         check_stores()
         count = load()
+        purge()
     except (KnowledgeError, StoreError) as error:
         print(f"FOUT: {error}", file=sys.stderr)
         return 1

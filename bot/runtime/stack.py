@@ -65,6 +65,7 @@ class Stack:
             "WEB_PORT": str(self.ports[WEB]),
             "BALIEGIDS_PUBLIC_RASA_URL": os.environ.get("BALIEGIDS_PUBLIC_RASA_URL") or self.rasa_url,
             "BALIEGIDS_PUBLIC_WEB_URL": os.environ.get("BALIEGIDS_PUBLIC_WEB_URL") or self.web_url,
+            "BALIEGIDS_CORS_ORIGINS": " ".join(self.cors),  # the REST channel's origin check, as Rasa's --cors
             "BALIEGIDS_ACTIONS_URL": os.environ.get("BALIEGIDS_ACTIONS_URL") or f"http://{host}:{actions_port}/webhook",
             "BALIEGIDS_TRACKER_DB": str(tracker_db),
             "BALIEGIDS_TRACKER_DB_URL": os.environ.get("BALIEGIDS_TRACKER_DB_URL", ""),  # empty: the SQLite file
@@ -101,6 +102,9 @@ class Stack:
                 "--auth-token",
                 self.token,
             ]
+            jwt_secret = self.env.get("BALIEGIDS_RASA_JWT_SECRET")
+            if jwt_secret:  # Rasa's own header authentication: Authorization: Bearer <JWT>
+                command += ["--jwt-secret", jwt_secret, "--jwt-method", "HS256"]
             return command + (["--cors", *self.cors] if self.cors else [])
         if name == ACTIONS:
             return [settings.RASA, "run", "actions", "--actions", "actions", "--port", str(self.ports[ACTIONS])]

@@ -1,6 +1,8 @@
 """The web server on WEB_PORT: the intranet demo page with the chat widget, the widget's files, the source documents
 the answers cite by line (/bronnen/<file>), and the trainer review under /review."""
 
+import asyncio
+import logging
 import re
 from pathlib import Path
 from string import Template
@@ -11,9 +13,12 @@ from sanic.exceptions import NotFound
 
 from bot import settings
 from bot.knowledge.articles import load_documents
+from bot.privacy.retention import purge
 from bot.review.pages import blueprint as review
 
+logger = logging.getLogger(__name__)
 WIDGET_DIR = settings.ROOT / "widget"
+DAY_SECONDS = 24 * 3600
 LINES = re.compile(r"^(\d+)(?:-(\d+))?$")
 templates = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True)
 
@@ -46,7 +51,41 @@ def create_app(rasa_url: str = None) -> Sanic:
     for name in ("baliegids.js", "baliegids.css"):
         app.static(f"/widget/{name}", WIDGET_DIR / name, name=name.replace(".", "_"))
     app.blueprint(review)
+    policy = (
+        f"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        f"connect-src 'self' {rasa_url}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    )
+
+    @app.on_response
+    async def security_headers(request, reply):
+        """No framing, no sniffing, no referrer to elsewhere; the review pages are never cached (they show
+        conversations)."""
+        reply.headers.update(
+            {
+                "Content-Security-Policy": policy,
+                "X-Content-Type-Options": "nosniff",
+                "X-Frame-Options": "DENY",
+                "Referrer-Policy": "same-origin",
+            }
+        )
+        if request.path.startswith("/review"):
+            reply.headers["Cache-Control"] = "no-store"
+
+    @app.after_server_start
+    async def keep_to_the_retention_period(app, _loop):
+        app.add_task(daily_purge())
+
     return app
+
+
+async def daily_purge() -> None:
+    """The retention period while the server runs (the launcher applies it at start)."""
+    while True:
+        await asyncio.sleep(DAY_SECONDS)
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, purge)
+        except Exception:
+            logger.exception("Bewaartermijn: opruimen mislukt; volgende poging over een dag")
 
 
 if __name__ == "__main__":

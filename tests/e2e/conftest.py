@@ -20,7 +20,7 @@ from bot.runtime.stack import Stack
 from bot.training.train import train
 from tests.support.fake_bot_framework import FakeBotFramework
 from tests.support.fake_slack import FakeSlack
-from tests.support.ports import TOKEN, TRAINER, TRAINER_PASSWORD, free_port
+from tests.support.ports import JWT_SECRET, TOKEN, TRAINER, TRAINER_PASSWORD, free_port
 
 
 @pytest.fixture(scope="session")
@@ -85,7 +85,7 @@ def stack(model, app_db, slack_env, teams_env, tmp_path_factory):
         tracker_db=workdir / "conversations.db",
         app_db=app_db,
         cors=[f"http://127.0.0.1:{ports['web']}"],
-        env={**slack_env, **teams_env, "BALIEGIDS_NLU_DIR": str(nlu_dir)},
+        env={**slack_env, **teams_env, "BALIEGIDS_NLU_DIR": str(nlu_dir), "BALIEGIDS_RASA_JWT_SECRET": JWT_SECRET},
     ) as servers:
         yield servers
 

@@ -47,7 +47,8 @@ def test_launcher_serves_all_three_and_stops_them_on_sigterm(model, tmp_path):
             timeout=30,
         ).json()
         assert any(message.get("custom", {}).get("type") == "answer" for message in reply)
-        assert (tmp_path / "conversations.db").is_file() and (tmp_path / "baliegids.db").is_file()
+        for name in ("conversations.db", "baliegids.db", "credentials.yml"):
+            assert (tmp_path / name).stat().st_mode & 0o077 == 0, f"{name} is leesbaar voor anderen"
     finally:
         launcher.send_signal(signal.SIGTERM)
         assert launcher.wait(timeout=60) == 0, log.read_text()[-2000:]

@@ -2,6 +2,7 @@
 app data) and a Redis lock store, as behind a load balancer. PostgreSQL and Redis are Debian's packages
 (scripts/setup-services.sh, run by `make test`), started here as throwaway servers on free ports."""
 
+import datetime
 import os
 import secrets
 import shutil
@@ -18,8 +19,9 @@ from sqlalchemy.engine import make_url
 
 from benchmarks.chat import Chat
 from bot import settings
-from bot.knowledge.store import Store, load
-from bot.review.inbox import questions
+from bot.knowledge.store import FeedbackRow, Store, load
+from bot.privacy.retention import purge
+from bot.review.inbox import LabelRow, questions
 from bot.runtime.stack import ACTIONS, RASA, Stack
 from tests.support.ports import TOKEN, free_port
 
@@ -245,3 +247,61 @@ def test_make_run_stops_with_a_clear_message_when_a_server_cannot_be_used(case, 
     assert result.returncode == 1
     assert f"FOUT: {expected}" in result.stderr, result.stderr
     assert secret not in result.stdout + result.stderr
+
+
+def rasa_tables(tracker_url: str) -> None:
+    """Rasa's tables in the tracker database, made as the servers make them."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+
+    sqlite = {"dialect": "sqlite", "db": make_url(tracker_url).database}
+    options = sqlite if tracker_url.startswith("sqlite") else {"host": tracker_url}  # Rasa reads a URL from `host`
+    SQLTrackerStore(Domain.empty(), **options).engine.dispose()
+
+
+def seed_conversations(tracker_url: str, app_url: str, now: datetime.datetime) -> None:
+    """Two conversations in Rasa's events table (one 40 days old, one of today), feedback and review labels on both."""
+    engine = create_engine(tracker_url, future=True)
+    with engine.begin() as connection:
+        for sender, age in (("oud", 40), ("nieuw", 0)):
+            when = (now - datetime.timedelta(days=age)).replace(tzinfo=datetime.timezone.utc).timestamp()
+            connection.execute(
+                text(
+                    "insert into events (sender_id, type_name, timestamp, data) values "
+                    "(:sender, 'user', :when, :data)"
+                ),
+                {"sender": sender, "when": when, "data": f'{{"text": "vraag {sender}"}}'},
+            )
+        ids = dict(connection.execute(text("select sender_id, id from events")).all())
+    engine.dispose()
+    store = Store(app_url)
+    store.create()
+    with store.session.begin() as session:
+        for sender, age in (("oud", 40), ("nieuw", 0)):
+            session.add(FeedbackRow(sender_id=sender, rating="down", created=now - datetime.timedelta(days=age)))
+            session.add(LabelRow(item_id=ids[sender], text=f"vraag {sender}", label="out_of_scope"))
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_the_retention_period_deletes_old_conversations_feedback_and_review_items(
+    database, postgres, tmp_path, monkeypatch
+):
+    tracker_url = postgres if database == "postgresql" else f"sqlite:///{tmp_path / 'conversations.db'}"
+    app_url = postgres if database == "postgresql" else f"sqlite:///{tmp_path / 'baliegids.db'}"
+    rasa_tables(tracker_url)
+    Store(app_url).create()
+    if database == "postgresql":
+        with create_engine(postgres, future=True).begin() as connection:  # the cluster test's rows are not ours
+            for table in ("events", "feedback", "review_labels"):
+                connection.execute(text(f"delete from {table}"))
+    now = datetime.datetime.utcnow()
+    seed_conversations(tracker_url, app_url, now)
+    monkeypatch.setattr(settings, "TRACKER_DB_URL", tracker_url)
+    monkeypatch.setattr(settings, "APP_DB_URL", app_url)
+    deleted = purge(now, days=30)
+    assert (deleted["gespreksregels"], deleted["feedback"], deleted["beoordelingen"]) == (1, 1, 1)
+    with create_engine(tracker_url, future=True).connect() as connection:
+        assert connection.execute(text("select sender_id from events")).scalars().all() == ["nieuw"]
+    assert [row.sender_id for row in Store(app_url).feedback()] == ["nieuw"]
+    with Store(app_url).session() as session:
+        assert [row.text for row in session.query(LabelRow)] == ["vraag nieuw"]

@@ -256,3 +256,23 @@ def test_an_answer_fits_block_kit_and_its_explanation_button_answers_in_the_thre
     explanation = fake_slack.wait_for_posts(clerk.channel, 2)[1]
     assert sections(explanation).startswith("*Uitleg: ")
     assert explanation.get("thread_ts")  # in the thread of the answer, not as a new message in the conversation
+
+
+def test_a_retried_or_replayed_delivery_is_answered_once(clerk, fake_slack):
+    body = clerk.event(QUESTION)
+    assert clerk.deliver(body, "application/json").status_code == 200
+    fake_slack.wait_for_posts(clerk.channel, 1)
+    retry = {**signed(clerk.secret, body), "X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"}
+    assert clerk.deliver(body, "application/json", retry).status_code == 200
+    assert clerk.deliver(body, "application/json").status_code == 200  # the same request again, still signed
+    time.sleep(QUIET_SECONDS)
+    assert len(fake_slack.posts(clerk.channel)) == 1
+
+
+def test_a_signed_but_malformed_request_gets_a_4xx_so_slack_does_not_retry_it(clerk, fake_slack):
+    event = json.dumps({"type": "event_callback", "event_id": "Ev1", "event": "geen object"}).encode()
+    assert 400 <= clerk.deliver(event, "application/json").status_code < 500
+    form = urlencode({"payload": "{kapot"}).encode()
+    assert 400 <= clerk.deliver(form, "application/x-www-form-urlencoded").status_code < 500
+    time.sleep(1)
+    assert fake_slack.posts(clerk.channel) == []

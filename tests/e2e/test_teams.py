@@ -258,3 +258,22 @@ def test_an_answer_card_fits_teams_and_opens_its_sections_in_the_card(servers, b
     assert "Aan de balie" in card_text(reply)
     page.set_content(teams_preview(content))
     page.screenshot(path=str(screenshot("teams.png")), full_page=True)
+
+
+def test_the_same_activity_twice_is_answered_once(servers, bot_framework):
+    message = activity(bot_framework, QUESTION)
+    ask(servers, bot_framework, message)
+    assert deliver(servers, message, bot_framework.token()).status_code == 200
+    time.sleep(2)
+    assert len(bot_framework.posted_to(message["conversation"]["id"])) == 1
+
+
+@pytest.mark.parametrize("change", ["other port", "https instead of http"])
+def test_the_allowed_service_address_is_compared_with_scheme_host_and_port(servers, bot_framework, change):
+    elsewhere = {
+        "other port": f"http://127.0.0.1:{bot_framework.port + 1}/teams/",
+        "https instead of http": f"https://127.0.0.1:{bot_framework.port}/teams/",
+    }[change]
+    message = activity(bot_framework, QUESTION, service_url=elsewhere)
+    assert deliver(servers, message, bot_framework.token(elsewhere)).status_code == 403
+    assert_nothing_posted(bot_framework, message["conversation"]["id"])

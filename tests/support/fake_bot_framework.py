@@ -50,7 +50,7 @@ class FakeBotFramework:
             "TEAMS_TENANT_ID": self.tenant_id,
             "TEAMS_OPENID_METADATA_URL": f"{self.url}/v1/.well-known/openidconfiguration",
             "TEAMS_LOGIN_URL": self.url,
-            "TEAMS_ALLOWED_SERVICE_HOSTS": "127.0.0.1",
+            "TEAMS_ALLOWED_SERVICE_HOSTS": f"http://127.0.0.1:{self.port}",
         }
 
     def token(

@@ -3,6 +3,7 @@
 import socket
 
 TOKEN = "test-token"
+JWT_SECRET = "test-jwt-secret"  # for a JWT in the Authorization header of Rasa's HTTP API
 TRAINER, TRAINER_PASSWORD = "kim", "correct-paard-batterij"
 
 

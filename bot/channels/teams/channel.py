@@ -13,6 +13,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels import MAX_CHARACTERS
+from bot.channels.deliveries import first_delivery
 from bot.channels.teams.auth import OPENID_METADATA_URL, TokenVerifier
 from bot.channels.teams.cards import render_activity
 from bot.channels.teams.connector import LOGIN_URL, Connector
@@ -24,6 +26,16 @@ TEAMS_SERVICE_HOST = "smba.trafficmanager.net"
 
 def refuse(reason: str, status: int):
     return response.json({"error": reason}, status=status)
+
+
+def origin(address: str) -> tuple:
+    """Scheme, host and port of an address; a bare host ("smba.trafficmanager.net") means https on port 443."""
+    parsed = urlparse(address if "://" in address else f"https://{address}")
+    try:
+        port = parsed.port or {"https": 443, "http": 80}.get(parsed.scheme)
+    except ValueError:  # a port that is not a number
+        port = None
+    return parsed.scheme, parsed.hostname, port
 
 
 def bearer_token(authorization: Optional[str]) -> Optional[str]:
@@ -91,7 +103,7 @@ class TeamsInput(InputChannel):
     def __init__(self, verifier: TokenVerifier, connector: Connector, allowed_hosts: Iterable[str]):
         self.verifier = verifier
         self.connector = connector
-        self.allowed_hosts = set(allowed_hosts)
+        self.allowed_hosts = {origin(entry) for entry in allowed_hosts}
 
     async def authentic_activity(self, request: Request) -> Tuple[Optional[dict], Optional[HTTPResponse]]:
         """The request's activity, or the refusal when its token does not check out."""
@@ -133,13 +145,24 @@ class TeamsInput(InputChannel):
                 return response.json({})
             if not answerable(activity):
                 return refuse("Onvolledige activiteit.", 400)
-            host = urlparse(activity["serviceUrl"]).hostname
-            if host not in self.allowed_hosts:
+            if origin(activity["serviceUrl"]) not in self.allowed_hosts:
                 logger.warning(
-                    "Teams: geen antwoord naar %s, want die host staat niet in " "TEAMS_ALLOWED_SERVICE_HOSTS",
+                    "Teams: geen antwoord naar %s, want dat adres staat niet in TEAMS_ALLOWED_SERVICE_HOSTS",
                     activity["serviceUrl"],
                 )
                 return refuse("Deze serviceUrl is niet toegestaan.", 403)
+            if not first_delivery(f"teams:{activity['id']}"):
+                logger.info("Teams: activiteit %s kwam al eerder binnen; niet opnieuw beantwoord", activity["id"])
+                return response.json({})
+            if len(activity.get("text") or "") > MAX_CHARACTERS:
+                await self.connector.reply(
+                    activity["serviceUrl"],
+                    render_activity(
+                        {"text": f"Je bericht is te lang (meer dan {MAX_CHARACTERS} tekens). Stel je vraag korter."},
+                        activity,
+                    ),
+                )
+                return response.json({})
             text = without_bot_mention(activity)
             if text:
                 # The conversation is the sender: a personal chat, or one thread in a channel, keeps its own topic.
