@@ -19,6 +19,7 @@ from sanic.request import Request
 from bot import settings
 from bot.channels import MAX_CHARACTERS
 from bot.contract import NO_ANSWER
+from bot.privacy.tracker_store import failure as store_failure
 
 logger = logging.getLogger(__name__)
 
@@ -35,12 +36,6 @@ NOT_STORED = (
     "Baliegids kan het gesprek nu niet bewaren en geeft daarom geen antwoord. Probeer het over een paar "
     "minuten opnieuw, of vraag een collega; de beheerder ziet de fout."
 )
-
-
-def store_failure(request: Request):
-    """Why conversations cannot be stored right now (bot/privacy/tracker_store.py), or None."""
-    store = request.app.ctx.agent.tracker_store
-    return getattr(getattr(store, "tracker_store", store), "failure", None)
 
 
 def reply(sender: str, text: str, status: int = 200):
@@ -76,9 +71,9 @@ class BaliegidsRestInput(RestInput):
 
         @webhook.get("/")
         async def health(request: Request):
-            failure = store_failure(request)
-            if failure:
-                return response.json({"status": "fout", "reden": failure}, status=503)
+            reason = store_failure()
+            if reason:
+                return response.json({"status": "fout", "reden": reason}, status=503)
             return response.json({"status": "ok"})
 
         @webhook.post("/webhook")
@@ -128,7 +123,7 @@ class BaliegidsRestInput(RestInput):
                 self.in_progress[sender] -= 1
                 if not self.in_progress[sender]:
                     del self.in_progress[sender]
-            if store_failure(request):
+            if store_failure():
                 return reply(sender, NOT_STORED, 503)
             messages: List[dict] = collector.messages
             kinds = [message["custom"].get("type") for message in messages if "custom" in message]

@@ -7,7 +7,7 @@ with the conversation, and a failed write that is reported instead of hidden.
 - A long conversation: Rasa reads every event since the session started and replays them at every turn. Here a turn
   reads the latest events (the rules look at a few turns) and, before them, the latest value of every slot and of
   the active form, so follow-ups keep their topic. Nothing is deleted: the review pages read everything.
-- A write that fails (a read-only or locked database) is kept in `failure`, so the REST channel answers with a
+- A write that fails (a read-only or locked database) is kept (`failure()`), so the REST channel answers with a
   Dutch error and its health check fails, until a write succeeds again (Rasa itself would quietly keep the
   conversation in memory)."""
 
@@ -30,6 +30,17 @@ from bot.privacy.redact import redact
 logger = logging.getLogger(__name__)
 
 RECENT_EVENTS = 60  # about the last ten turns; the rules and forms need two or three
+_failure: Optional[str] = None  # why the last write of this process's store failed; None once one succeeds
+
+
+def failure() -> Optional[str]:
+    """Why conversations cannot be stored right now, or None (one tracker store per server process)."""
+    return _failure
+
+
+def _set_failure(reason: Optional[str]) -> None:
+    global _failure
+    _failure = reason
 
 
 def redacted(data: Any) -> Any:
@@ -66,11 +77,11 @@ def _sqlite_settings(connection, _record) -> None:
 class RedactingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.failure: Optional[str] = None
         if self.engine.dialect.name == "sqlite":
             # SQLAlchemy 1.4 opens and closes a SQLite connection for every session (twice a turn); the server
             # handles turns on one thread, so one connection kept open for it is enough.
-            self.engine = create_engine(self.engine.url, poolclass=SingletonThreadPool)
+            # A locked database fails a save within a second (rather than Sanic's turn): the clerk hears so at once.
+            self.engine = create_engine(self.engine.url, poolclass=SingletonThreadPool, connect_args={"timeout": 1})
             event.listen(self.engine, "connect", _sqlite_settings)
             self.sessionmaker = sessionmaker(bind=self.engine)
 
@@ -126,8 +137,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                     )
                 session.commit()
         except sa.exc.SQLAlchemyError as error:
-            self.failure = f"het gesprek kon niet worden bewaard: {getattr(error, 'orig', error)}"
-            logger.error("FOUT: %s (%s)", self.failure, self.engine.url.render_as_string(hide_password=True))
+            _set_failure(f"het gesprek kon niet worden bewaard: {getattr(error, 'orig', error)}")
+            logger.error("FOUT: %s (%s)", _failure, self.engine.url.render_as_string(hide_password=True))
             raise
-        self.failure = None
+        _set_failure(None)
         tracker.stored_event_count = len(tracker.events)

@@ -7,6 +7,7 @@ one, so names cannot be found by timing. Every trainer action that matters is wr
 
 import datetime
 import secrets
+from functools import cache
 from typing import List, Optional
 
 from sqlalchemy import Boolean, Column, DateTime, Integer, String, Text, delete, select
@@ -19,8 +20,6 @@ MIN_PASSWORD = 12
 FREE_FAILURES = 5  # wrong passwords before the waiting starts
 FIRST_WAIT = datetime.timedelta(seconds=30)  # then doubled with every further failure
 LONGEST_WAIT = datetime.timedelta(hours=1)
-# The hash an unknown name is checked against: the same work as for a real account.
-UNKNOWN = generate_password_hash(secrets.token_urlsafe(16))
 
 
 class TrainerRow(Base):
@@ -60,6 +59,12 @@ class LoginRefused(Exception):
     """Wrong name or password, or the login waits after too many failures; the message is for the trainer."""
 
 
+@cache
+def unknown_hash() -> str:
+    """What an unknown name is checked against: the same work as for a real account (made once, not at import)."""
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
 def now() -> datetime.datetime:
     return datetime.datetime.utcnow()
 
@@ -93,7 +98,7 @@ class Accounts:
             }
             waiting = [row.last + wait_after(row.count) - now() for row in failures.values()]
             trainer = session.get(TrainerRow, name)
-            right = check_password_hash(trainer.password_hash if trainer else UNKNOWN, password)
+            right = check_password_hash(trainer.password_hash if trainer else unknown_hash(), password)
             if any(wait > datetime.timedelta(0) for wait in waiting):
                 seconds = int(max(waiting).total_seconds()) + 1
                 refused = f"Te veel mislukte pogingen. Probeer het over {seconds} seconden opnieuw."

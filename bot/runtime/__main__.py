@@ -1,5 +1,6 @@
 """`make run`: loads the knowledge base, then runs the Rasa server, the action server and the web server until
-Ctrl-C (SIGINT) or SIGTERM stops them all."""
+Ctrl-C (SIGINT) or SIGTERM stops them all. A server that stops on its own is started again, after a wait that grows
+with each failure in a row, while the others keep serving."""
 
 import os
 import secrets
@@ -13,7 +14,7 @@ from bot.knowledge.contacts import load_contacts, unfilled
 from bot.knowledge.store import StoreError, load
 from bot.privacy.retention import purge
 from bot.runtime.preflight import check_stores
-from bot.runtime.stack import Stack
+from bot.runtime.stack import ACTIONS, RASA, WEB, Stack
 from bot.training.spacy_pipeline import describe, installed_meta
 from bot.training.train import trained_with
 
@@ -77,16 +78,45 @@ def main() -> int:
         flush=True,
     )
 
-    while not stopping and not stack.stopped():
-        time.sleep(0.2)
-    exit_code = 0
-    if stopping:
-        print("\nBaliegids stopt ...")
-    else:
-        print(f"FOUT: {', '.join(stack.stopped())} is gestopt; de rest wordt ook gestopt.", file=sys.stderr)
-        exit_code = 1
+    supervise(stack, stopping)
+    print("\nBaliegids stopt ...")
     stack.stop(seconds=15)
-    return exit_code
+    return 0
+
+
+LABELS = {ACTIONS: "de actieserver", RASA: "de Rasa-server", WEB: "de webserver"}
+RESTART_WAITS = (1, 2, 5, 10, 30, 60)  # seconds before the 1st, 2nd, ... restart in a row; then every minute
+STABLE_SECONDS = 300  # up this long: a later stop counts as the first again
+
+
+def supervise(stack: Stack, stopping: list) -> None:
+    """Until `stopping`: restart every server that stopped, with back-off, and say so in Dutch."""
+    failures = {name: 0 for name in stack.services}
+    started = {name: time.monotonic() for name in stack.services}
+    due = {}  # server -> when it is started again
+    while not stopping:
+        now = time.monotonic()
+        for name in stack.stopped():
+            if name in due:
+                continue
+            if now - started[name] > STABLE_SECONDS:
+                failures[name] = 0
+            wait = RESTART_WAITS[min(failures[name], len(RESTART_WAITS) - 1)]
+            failures[name] += 1
+            due[name] = now + wait
+            print(
+                f"FOUT: {LABELS[name]} is gestopt (exitcode {stack.processes[name].returncode}); Baliegids start "
+                f"hem over {wait} s opnieuw (poging {failures[name]}). De andere servers werken door.",
+                file=sys.stderr,
+                flush=True,
+            )
+        for name, when in list(due.items()):
+            if now >= when:
+                stack.start(name)
+                started[name] = now
+                del due[name]
+                print(f"Herstart: {LABELS[name]} wordt gestart.", flush=True)
+        time.sleep(0.2)
 
 
 if __name__ == "__main__":

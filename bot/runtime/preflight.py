@@ -2,6 +2,7 @@
 (database server), and so can the Redis lock store. A clear Dutch error now, rather than a failing conversation
 later or a Rasa server that keeps retrying. Messages name host and port, never a password."""
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -20,6 +21,9 @@ def check_writable(path: Path) -> None:
     """An SQLite file: missing folder, no rights, or locked."""
     if not path.parent.is_dir():
         raise StoreError(f"database {path}: de map bestaat niet ({path.parent})")
+    # SQLite opens a file it may not write read-only, and then every save fails; the folder must take its journal.
+    if (path.exists() and not os.access(path, os.W_OK)) or not os.access(path.parent, os.W_OK):
+        raise StoreError(f"database {path} is alleen-lezen (of de map {path.parent} is dat); zet schrijfrechten terug")
     connection = None
     try:
         connection = sqlite3.connect(path, timeout=2)

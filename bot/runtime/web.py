@@ -34,6 +34,11 @@ def create_app(rasa_url: str = None) -> Sanic:
     async def index(request):
         return response.html(page)
 
+    @app.get("/health")
+    async def health(request):
+        """For a load balancer or systemd: the web server answers (the Rasa server's is /webhooks/rest/)."""
+        return response.json({"status": "ok"})
+
     documents = {name: document for name, document in load_documents().items() if document.shipped}
 
     @app.get("/bronnen/<name>")

@@ -10,11 +10,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Optional
-
-import spacy
+from typing import TYPE_CHECKING, Optional
 
 from bot import settings
+
+if TYPE_CHECKING:  # spaCy (and through it TensorFlow) is imported where it is used: the launcher does not need it
+    import spacy
 
 PACKAGE = "nl_core_news_sm"
 OFFICIAL_WHEEL = (
@@ -40,14 +41,18 @@ def pip_install(source: str) -> bool:
     return result.returncode == 0
 
 
-def load_package() -> Optional[spacy.language.Language]:
+def load_package() -> Optional["spacy.language.Language"]:
+    import spacy
+
     try:
         return spacy.load(PACKAGE)
     except OSError:  # spaCy's E050: no package of that name
         return None
 
 
-def blank_with_lookups() -> spacy.language.Language:
+def blank_with_lookups() -> "spacy.language.Language":
+    import spacy
+
     nlp = spacy.blank("nl")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()  # reads the Dutch lookup table from spacy-lookups-data into the pipeline
@@ -55,7 +60,7 @@ def blank_with_lookups() -> spacy.language.Language:
     return nlp
 
 
-def choose(wheel: Optional[str], install=pip_install, load=load_package) -> spacy.language.Language:
+def choose(wheel: Optional[str], install=pip_install, load=load_package) -> "spacy.language.Language":
     nlp = load()
     if nlp is not None:
         return nlp
