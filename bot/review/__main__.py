@@ -69,9 +69,10 @@ def print_results(run, titles) -> None:
         print(f"  {key:24} {before[key] if before else '-':>13}   {after[key]:>11}")
     labelled = results["labelled"]
     if labelled:
-        right = sum(entry["after"] == "goed" for entry in labelled)
-        right_before = sum(entry["before"] == "goed" for entry in labelled)
-        print(f"Nieuw gelabelde vragen ({len(labelled)}): goed {right_before} -> {right}")
+        right = sum(entry["count"] for entry in labelled if entry["after"] == "goed")
+        right_before = sum(entry["count"] for entry in labelled if entry["before"] == "goed")
+        total = sum(entry["count"] for entry in labelled)
+        print(f"Nieuw gelabelde vragen ({total}): goed {right_before} -> {right}")
     changed = [row for row in results["articles"] if before and row["after"] != row["before"]]
     for row in changed:
         verdict = "beter" if row["after"] > row["before"] else "slechter"

@@ -262,7 +262,7 @@ class Models:
 
     def report(self, run_id: int, **fields) -> None:
         with self.store.session.begin() as session:
-            session.execute(update(RunRow).where(RunRow.id == run_id).values(heartbeat=now(), **fields))
+            session.execute(update(RunRow).where(RunRow.id == run_id).values(**{"heartbeat": now(), **fields}))
 
     def finish(self, run_id: int, state: str, **fields) -> None:
         self.report(run_id, active=None, state=state, finished=now(), **fields)
@@ -336,7 +336,7 @@ def deployment(models: Models) -> Optional[Deployment]:
     if active is None:
         return None
     if active.row is None:
-        return Deployment("bestand", None, text=f"Het modelbestand {active.path.name} van make train is in gebruik.")
+        return Deployment("bestand", None, text="Het model waarmee de assistent is gestart, is in gebruik.")
     row = models.get(active.row.id)
     expected = expected_workers()
     downloads = row.downloads or 0

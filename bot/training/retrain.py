@@ -29,6 +29,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 from bot import settings
 from bot.contract import NLU_FALLBACK, OUT_OF_SCOPE
 from bot.review.inbox import NEW_TOPIC, LabelRow, Review
+from bot.review.words import normalised
 from bot.training.models import DONE, FAILED, ModelRow, Models
 from bot.training.train import train
 
@@ -103,6 +104,14 @@ def newly_labelled(review: Review, since: Optional[str]) -> List[LabelRow]:
     return [row for row in rows if cutoff is None or (row.labelled and row.labelled >= cutoff)]
 
 
+def distinct(rows: List[LabelRow]) -> List[Tuple[LabelRow, int]]:
+    """Near-identical questions with the same label once, with how many there were."""
+    seen: Dict[Tuple[str, str], list] = {}
+    for row in sorted(rows, key=lambda row: row.item_id, reverse=True):
+        seen.setdefault((normalised(row.text), row.label), [row, 0])[1] += 1
+    return [(row, count) for row, count in seen.values()]
+
+
 def summary(outcomes: List[str]) -> Dict[str, int]:
     counts = Counter(outcomes)
     return {"n": len(outcomes), **{key: counts[key] for key in OUTCOMES}}
@@ -160,8 +169,8 @@ class Run:
                 self.run_id, training_seconds=seconds, after_model=after.id, before_model=before and before.id
             )
             questions = held_out()
-            labelled = newly_labelled(self.review, before.trained_at if before else None)
-            asked = questions + [(row.text, row.label) for row in labelled]
+            labelled = distinct(newly_labelled(self.review, before.trained_at if before else None))
+            asked = questions + [(row.text, row.label) for row, _ in labelled]
             articles = set(self.review.titles())
             before_outcomes = None
             if before is not None:
@@ -190,10 +199,11 @@ class Run:
                 {
                     "id": row.item_id,
                     "label": row.label,
+                    "count": times,
                     "before": before_outcomes[count + index] if before_outcomes else None,
                     "after": after_outcomes[count + index],
                 }
-                for index, row in enumerate(labelled)
+                for index, (row, times) in enumerate(labelled)
             ],
             "exported": [{"text": example["text"], "label": example["label"]} for example in written],
         }

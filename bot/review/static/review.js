@@ -54,14 +54,14 @@
         if (!status) { return; }
         var run = status.run;
         if (progress && run && String(run.id) === progress.getAttribute("data-run")) {
-          if (run.state !== "bezig") { window.location.reload(); return; }
+          if (run.state !== "bezig") { window.location.assign(window.location.pathname); return; }
           progress.querySelector("[data-veld=fase]").textContent = run.stage;
           progress.querySelector("[data-veld=procent]").textContent = run.progress;
           progress.querySelector("[data-veld=tijd]").textContent = run.seconds;
           progress.querySelector("progress").value = run.progress;
         }
         if (deployment && status.deployment && status.deployment.state !== deployment.getAttribute("data-state")) {
-          window.location.reload();
+          window.location.assign(window.location.pathname);
           return;
         }
         if (deployment && status.deployment) {
