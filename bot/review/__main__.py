@@ -5,12 +5,14 @@ python -m bot.review label ID ARTICLE_ID       record the right article (out_of_
 python -m bot.review export                    write labelled examples into data/nlu/
 python -m bot.review add-trainer NAME [--admin] create (or reset) a trainer account for /review (an administrator
                                                also sees the audit trail)
+python -m bot.review local add|list|export|import   the municipality's local additions (see `local --help`)
 """
 
 import argparse
 import getpass
 import sys
 
+from bot.review import local_cli
 from bot.review.accounts import Accounts
 from bot.review.inbox import REASONS, Review, as_json
 
@@ -30,7 +32,10 @@ def main(argv=None) -> int:
     trainer = commands.add_parser("add-trainer", help="een kennisbeheerder aanmaken")
     trainer.add_argument("name")
     trainer.add_argument("--admin", action="store_true", help="mag ook het logboek zien")
+    local_cli.add_parser(commands)
     args = parser.parse_args(argv)
+    if args.command == "local":
+        return local_cli.run(args)
 
     review = Review()
     if args.command == "inbox":
