@@ -111,3 +111,25 @@ def test_classifier_on_tfidf_features_ranks_the_right_intent(storage):
     classifier.process([message])
     assert message.get(INTENT)["name"] == "voorschot"
     assert sum(item["confidence"] for item in message.get("intent_ranking")) == pytest.approx(1.0)
+
+
+def test_none_share_goes_to_out_of_scope_when_no_intent_fits():
+    from bot.nlu.linear_classifier import with_none_share
+
+    classes = ["a", "b", "out_of_scope"]
+    scores = [[0.08, 0.02, 0.0], [0.9, 0.05, 0.0]]
+    assert with_none_share(scores, classes, 0.0)[0] == pytest.approx([0.8, 0.2, 0.0])
+    unsure, sure = with_none_share(scores, classes, 0.5)
+    assert unsure.argmax() == 2  # nothing fitted: declined rather than answered with "a"
+    assert sure.argmax() == 0 and sure.sum() == pytest.approx(1.0)
+
+
+def test_zero_none_share_gives_scikit_learns_probabilities(storage):
+    featurizer = trained_featurizer(storage)
+    data = training_data()
+    featurizer.process_training_data(data)
+    config = {**LinearIntentClassifier.get_default_config(), "C": 50, "class_weight": None, "solver": "liblinear"}
+    classifier = LinearIntentClassifier.create(config, storage, Resource("clf"), context("clf"))
+    classifier.train(data)
+    messages = data.training_examples[:3]
+    assert classifier.confidences(messages) == pytest.approx(classifier.clf.predict_proba(classifier._create_X(messages)))
