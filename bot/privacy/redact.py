@@ -12,12 +12,15 @@ kenmerken, kamerstukken, ECLI, municipality and organisation names.
 Street, place and name lists are read from the deduce package's lookup lists at the first call (bot.privacy.lookup).
 """
 
+import logging
 import re
 from datetime import date
 from functools import lru_cache
 from typing import Callable, Iterable, List, Optional, Tuple
 
 from bot.privacy.lookup import Lookup, lookup
+
+log = logging.getLogger(__name__)
 
 Span = Tuple[int, int, str]  # start, end, label
 
@@ -123,7 +126,7 @@ INITIALS = re.compile(r"(?:[A-Z]\.[ \t]?){1,4}")
 SPACES = re.compile(r"[ \t]+")
 TITLE = re.compile(
     r"\b(?:mevrouw|mevr\.?|mw\.?|mvr\.?|mej\.?|juffrouw|meneer|mijnheer|mnr\.?|dhr\.?|de\s+heer|mrs\.?|mr\.?|ms\.?"
-    r"|dr\.?|drs\.?|ir\.?|ing\.?|prof\.?)(?=[\s.(]|[A-Z]|$)[ \t]*",
+    r"|dr\.?|drs\.?|ir\.|prof\.?)(?=[\s.(]|[A-Z]|$)[ \t]*",
     re.IGNORECASE,
 )
 KIN_WORDS = (
@@ -450,7 +453,7 @@ def _name_end(text: str, pos: int, lists: Lookup, initials: bool = True) -> Opti
     return end
 
 
-TITLE_HEAD = re.compile(r"mevrouw|mevr|mw|mvr|mej|juffrouw|meneer|mijnheer|mnr|dhr|de|mrs|mr|ms|dr|drs|ir|ing|prof")
+TITLE_HEAD = re.compile(r"mevrouw|mevr|mw|mvr|mej|juffrouw|meneer|mijnheer|mnr|dhr|de|mrs|mr|ms|dr|drs|ir|prof")
 KIN_HEAD = re.compile(KIN_WORDS, re.IGNORECASE)
 PLURAL_HEAD = re.compile(r"kinderen|kids|zoons|zonen|dochters|kleinkinderen")
 INITIALS_ALONE = re.compile(r"(?<![\w.])" + INITIALS.pattern)
@@ -529,13 +532,19 @@ def _names(finder: _Finder):
         if word in lists.first_names and lower not in lists.common and not word.isupper():  # first name + surname
             space = SPACES.match(text, token.end())
             end = space and _name_end(text, space.end(), lists, initials=False)
-            if end and text[start:end].lower() not in NOT_NAMES:
+            if end and text[start:end].lower() not in NOT_NAMES and not _street_like(text[start:end]):
                 finder.add(start, end, "NAAM")
     if "(" in text:
         for match in AGE.finditer(text):  # Elif (9), Finn van Dam (5)
             index = _word_before(words, text, match.start())
             if index is not None and _name_word_ok(words[index].group(0), lists):
                 finder.add(_name_start(text, words, index, lists), words[index].end(), "NAAM")
+
+
+def _street_like(name: str) -> bool:
+    """Jan van Galenstraat, Willem de Zwijgerlaan: a street named after a person, not a person."""
+    last = name.rsplit(None, 1)[-1]
+    return len(last) > 5 and bool(STREET_SUFFIX.search(last))
 
 
 def _word_before(words: List[re.Match], text: str, end: int) -> Optional[int]:
@@ -622,8 +631,16 @@ def apply(text: str, spans: Iterable[Span]) -> Tuple[str, List[str]]:
     return "".join(parts), found
 
 
+WITHHELD = "[BERICHT NIET BEWAARD: ANONIMISEREN MISLUKT]"
+
+
 def redact(text: str) -> Tuple[str, List[str]]:
-    """The text with client data replaced, and the kinds found in text order (e.g. ["NAAM", "BSN", "E-MAIL"])."""
+    """The text with client data replaced, and the kinds found in text order (e.g. ["NAAM", "BSN", "E-MAIL"]).
+    Should the redaction itself fail, nothing of the text is passed on: a bug must not put client data on disk."""
     if not text:
         return text, []
-    return apply(text, find_spans(text))
+    try:
+        return apply(text, find_spans(text))
+    except Exception:  # noqa: BLE001 - whatever went wrong, the text is withheld
+        log.exception("redaction failed; the message is withheld (its text is not logged)")
+        return WITHHELD, ["ONBEKEND"]

@@ -9,7 +9,7 @@ import pytest
 from benchmarks.deid import load_corpus, score
 from bot import settings
 from bot.privacy.lookup import Lookup
-from bot.privacy.redact import apply, find_spans, redact
+from bot.privacy.redact import WITHHELD, apply, find_spans, redact
 
 
 @pytest.mark.parametrize(
@@ -132,6 +132,8 @@ def test_each_kind_of_client_data_is_redacted(text, expected, kind):
         "vermoeden huiselijk geweld bij klant W&I, wat nu",
         "Ik ben Wmo-consulent bij de gemeente",
         "Een vrouw die in 1990 geboren is in Sierra Leone",
+        "rekening bij de ING Bank of ABN AMRO",
+        "de Jan van Galenstraat is ver, net als de Willem de Zwijgerlaan",
     ],
 )
 def test_near_misses_are_kept(text):
@@ -149,6 +151,14 @@ def test_the_kinds_come_in_text_order_and_empty_text_stays_empty():
 def test_without_the_lists_the_rules_still_mask_what_they_can():
     spans = find_spans("mevr. Bakker, bsn 111222333, Kerkstraat 12", Lookup())
     assert apply("mevr. Bakker, bsn 111222333, Kerkstraat 12", spans)[0] == "mevr. [NAAM], bsn [BSN], [ADRES]"
+
+
+def test_a_failing_redaction_withholds_the_whole_text(monkeypatch):
+    def broken(text, lists=None):
+        raise ValueError("bug")
+
+    monkeypatch.setattr("bot.privacy.redact.find_spans", broken)
+    assert redact("mw. Jansen, Kerkstraat 12") == (WITHHELD, ["ONBEKEND"])
 
 
 def test_the_lists_are_read_at_the_first_call_not_at_import():
