@@ -83,6 +83,14 @@ COMPANY_PHONE = re.compile(r"(?:\+31|0031|0)[\s.-]?(?:\(0\)[\s.-]?)?88")  # 088:
 NUMBER_KEEP_CONTEXT = re.compile(
     r"(?:kenmerk|kamerstuk(?:ken)?|ecli|stb|stcrt|staatscourant|trb)\W{0,3}$|\becli\b[\w: ]{0,12}$", re.IGNORECASE
 )
+# A client's case or client number with its cue word, also shorter or with letters: dossier BZ-2026-118734, klantnr.
+# 40-77123, zaak W&I-2026-31870, leerlingnr. 88213. Plain "nr." or "nummer" is no cue (Staatscourant 2023, nr. 12345).
+CASE_NUMBER = re.compile(
+    r"\b(?:(?:klant|cliënt|client|dossier|zaak|relatie|inschrijf|huur|leerling|registratie|burger|v-|ob)"
+    r"(?:nummer|nr\.?)|dossier|zaak|v-nr\.?)(?:[ \t]*[:#]|[ \t]+is)?[ \t]*"
+    r"([A-Za-z0-9&][A-Za-z0-9&./-]*\d[A-Za-z0-9&./-]*(?<![./-]))",
+    re.IGNORECASE,
+)
 BSN_CUE = re.compile(r"(?:bsn|burgerservicenummer|sofinummer|sofi-nummer)", re.IGNORECASE)
 
 # ------------------------------------------------------------------------------------------------- addresses
@@ -98,15 +106,20 @@ AFTER_NUMBER_IN = re.compile(r"\s*,?\s+(?:in|te)\s+")
 COMMA_SPACE = re.compile(r"\s*,?\s*")
 AFTER_NUMBER_PLACE = re.compile(r"\s*,\s*|\s+")
 PLACE_TOKEN = re.compile(r"['’]?[^\W\d_][\w'’-]*")
+# Endings that make a word a street by themselves. Weaker ones (hof, pad, park, markt, ring: Gerechtshof,
+# Inburgering, Arbeidsmarkt) count only through the street list, and as a single word only with a cue or a place.
 STREET_SUFFIX = re.compile(
-    r"(?:straat|str\.|laan|weg|plein|kade|gracht|singel|dijk|dreef|hof|pad|steeg|park|plantsoen|markt|baan|ring|wal"
-    r"|haven|schans|boulevard|allee|passage)$",
+    r"(?:straat|str\.|laan|weg|plein|kade|gracht|singel|dijk|dreef|steeg|plantsoen|schans|boulevard|allee)$",
     re.IGNORECASE,
 )
+# Listed as streets somewhere, but ordinary words in a question: taken only with a cue or a place.
 GENERIC_STREET_WORDS = set(
-    "deel nummer punt lijn bus hal blok toren poort haven markt plein park dijk veld tuin hof kade vak kamer".split()
+    """deel nummer punt lijn bus hal blok toren poort haven markt plein park dijk veld tuin hof kade vak kamer opvang
+    gerechtshof rechtbank centrum noord zuid oost west kerk school molen brug sluis dam wijk""".split()
 )
-ADDRESS_CUE = re.compile(r"\b(?:op|aan|woont|wonen|woonde|adres|adres:|naar|verhuisd|ingeschreven)[ \t]+$", re.I)
+ADDRESS_CUE = re.compile(
+    r"\b(?:op|aan|woont|wonen|woonde|adres|adres:|naar|verhuisd|ingeschreven|is|was|wordt)[ \t]+$", re.IGNORECASE
+)
 LAST_TOKEN = re.compile(r"([\w'’.-]+)[ \t]+$")
 STREET_TOKEN = re.compile(r"[\w'’.-]+|[^\w\s]")
 STREET_INTERFIX = {"de", "van", "der", "den", "'t", "het", "la", "le", "du", "aan", "op", "ter", "ten", "te"}
@@ -141,13 +154,19 @@ KIN_CUE = re.compile(
 PLURAL_CUE = re.compile(
     r"\b(?:kinderen|kids|zoons|zonen|dochters|kleinkinderen)(?:[ \t]+(?:heten|zijn))?(?:[ \t]*:)?[ \t]*", re.IGNORECASE
 )
+LIST_DETAIL = re.compile(r"[ \t]*\([^()\n]{0,40}\)|[ \t]*,?[ \t]*(?:geboren|geb\.?)(?:[ \t]+op)?[ \t]*", re.IGNORECASE)
+RIGHT_CUE = re.compile(
+    r"[ \t]*(?:,|\()[ \t]*(?:geb\.|geb\b|geboren|geboortedatum|bsn|tel\.|tel\b|telefoon|v-nummer|klantnummer|klantnr)",
+    re.IGNORECASE,
+)
 AGE = re.compile(r"[ \t]*\([ \t]*\d{1,2}[ \t]*(?:jaar|jr\.?|j\.?)?[ \t]*\)")
 LIST_JOIN = re.compile(r"[ \t]*(?:,|&|\ben\b)[ \t]*")
 ORG_WORDS = set(
     """veilig thuis blijf lijf valente fier svb duo ind kadera moviera arosa kompaan bocht juridisch loket
     slachtofferhulp kindertelefoon belastingdienst burgerzaken digid rdw kvk brp uwv politie gemeente centrumgemeente
     regio werk inkomen wmo awb awir participatiewet jeugdwet huisvestingswet sterk raad beroep centrale kadaster ggd
-    cjib cak leerplicht whatsapp facebook instagram google outlook teams mijn toeslagen dienst ecli bw pw""".split()
+    cjib cak leerplicht whatsapp facebook instagram google outlook teams slack baliegids mijn toeslagen dienst ecli
+    bw pw""".split()
 )
 
 
@@ -295,6 +314,13 @@ def _numbers(finder: _Finder):
             finder.add(piece_start, piece_end, label)
 
 
+def _case_numbers(finder: _Finder):
+    for match in CASE_NUMBER.finditer(finder.text):
+        value = match.group(1)
+        if sum(c.isdigit() for c in value) >= (5 if value.isdigit() else 4):  # not a year (zaak 2019)
+            finder.add(match.start(1), match.end(1), "NUMMER")
+
+
 def _place(text: str, pos: int, lists: Lookup, loose: bool) -> int:
     """The end of a place name at pos (longest match in the residence list; with loose, any capitalised words)."""
     tokens = []
@@ -344,8 +370,9 @@ def _address_tail(text: str, end: int, lists: Lookup) -> int:
 
 
 def _street_start(text: str, number_start: int, lists: Lookup) -> Tuple[Optional[int], bool]:
-    """Where the street before a house number starts (None: no street), and whether it is a single word that is
-    also an ordinary noun ("Punt 3", "Deel 2", "Bus 12"), to be taken only with a place, a postcode or "op"."""
+    """Where the street before a house number starts (None: no street), and whether it is a single listed word that
+    is also an ordinary word ("Punt 3", "Deel 2", "Bus 12", "Opvang 3"), to be taken only with a place, a postcode
+    or a cue before it ("op", "woont", "adres")."""
     before = text[max(0, number_start - 90) : number_start]
     offset = number_start - len(before)
     if not before.endswith((" ", "\t")):
@@ -372,7 +399,7 @@ def _street_start(text: str, number_start: int, lists: Lookup) -> Tuple[Optional
         first = words[0]
         if phrase in lists.streets and (first[0].isupper() or first[0].isdigit() or STREET_SUFFIX.search(phrase)):
             best = chain[-count].start()
-            weak = count == 1 and (phrase in lists.common or phrase in GENERIC_STREET_WORDS)
+            weak = count == 1 and (phrase in lists.common or phrase in GENERIC_STREET_WORDS)  # Punt 3, Opvang 3
             break
     last = chain[-1].group(0)
     if STREET_SUFFIX.search(last) and len(last) > 5 and (last[0].isupper() or best is not None):
@@ -512,8 +539,7 @@ def _names(finder: _Finder):
                 if not end:
                     break
                 finder.add(at, end, "NAAM")
-                age = AGE.match(text, end)
-                join = LIST_JOIN.match(text, age.end() if age else end)
+                join = LIST_JOIN.match(text, _skip_details(finder, end))
                 if not join:
                     break
                 at = join.end()
@@ -539,6 +565,31 @@ def _names(finder: _Finder):
             index = _word_before(words, text, match.start())
             if index is not None and _name_word_ok(words[index].group(0), lists):
                 finder.add(_name_start(text, words, index, lists), words[index].end(), "NAAM")
+
+
+def _skip_details(finder: _Finder, at: int) -> int:
+    """Past what follows a child's name in a list: "(9)", "(2018)", "(geb. 3-2-2019)", ", geboren 12-05-2017"."""
+    while True:
+        match = LIST_DETAIL.match(finder.text, at)
+        if match and match.end() > at:
+            at = match.end()
+            continue
+        covered = next((e for s, e, _ in finder.spans if s == at), None)  # a date masked already
+        if covered is None:
+            return at
+        at = covered
+
+
+def _right_cued_names(finder: _Finder):
+    """A name followed by what identifies her: "Gülsen Arslan, BSN ...", "Bakker (geb. ...)"."""
+    text, lists, words = finder.text, finder.lists, finder.words
+    for match in RIGHT_CUE.finditer(text):
+        index = _word_before(words, text, match.start())
+        if index is None or not _name_word_ok(words[index].group(0), lists):
+            continue
+        start = _name_start(text, words, index, lists)
+        if not _street_like(text[start : words[index].end()]):
+            finder.add(start, words[index].end(), "NAAM")
 
 
 def _street_like(name: str) -> bool:
@@ -592,8 +643,11 @@ def _same_names(finder: _Finder):
                     words.add(word)
     if words:
         for token in finder.words:
-            if token.group(0) in words:
+            word = token.group(0)
+            if word in words:
                 finder.add(token.start(), token.end(), "NAAM")
+            elif word[-2:] in ("'s", "’s") and word[:-2] in words:  # Lotte's
+                finder.add(token.start(), token.end() - 2, "NAAM")
 
 
 INTERFIX_WORDS = {"van", "de", "der", "den", "het", "ter", "ten", "te", "el", "al", "da", "dos", "du", "le", "la"}
@@ -613,9 +667,11 @@ def find_spans(text: str, lists: Optional[Lookup] = None) -> List[Span]:
             finder.add(match.start(), match.end(), "KENTEKEN")
     _dates(finder)
     finder.each(PHONE, "TELEFOON", _phone)
+    _case_numbers(finder)
     _numbers(finder)
     _addresses(finder)
     _names(finder)
+    _right_cued_names(finder)
     _same_names(finder)
     return sorted(finder.spans)
 
