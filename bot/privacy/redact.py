@@ -57,6 +57,7 @@ TEXT_DATE = re.compile(rf"(?<![\w.,])(\d{{1,2}})\s+({MONTH_WORDS})\.?\s+(\d{{4}}
 BIRTH_CUE = re.compile(
     r"\b(?:geboren|geboorte(?:datum|dag)|geb(?:\.|\b)\s*(?:datum\b)?|gebdatum|dob|date of birth)", re.IGNORECASE
 )
+OPEN_BRACKET = re.compile(r"[ \t]*\([ \t]*")
 BIRTH_CUE_AFTER = re.compile(r"\s*\)?\s*,?\s*(?:geboren|geb\b)", re.IGNORECASE)
 CLAUSE_END = re.compile(r"[!?;]|\.\s+(?=[A-Z])")
 NOT_BIRTH_BEFORE = re.compile(r"\b(?:sinds|per|vanaf|tot|t/m|m\.i\.v\.|d\.d\.)\s*$", re.IGNORECASE)
@@ -271,6 +272,19 @@ def _dates(finder: _Finder):
 
 def _phone(match: re.Match) -> Optional[str]:
     return None if COMPANY_PHONE.match(match.group(0)) else "TELEFOON"
+
+
+def _dates_after_names(finder: _Finder):
+    """A date in brackets right after a name is hers: Kinderen: Tim (12-05-2017) en Mila (30-09-2020)."""
+    text = finder.text
+    for _, end, label in list(finder.spans):
+        bracket = OPEN_BRACKET.match(text, end) if label == "NAAM" else None
+        if bracket:
+            for pattern in (NUMERIC_DATE, ISO_DATE, TEXT_DATE):
+                match = pattern.match(text, bracket.end())
+                if match:
+                    finder.add(match.start(), match.end(), "GEBOORTEDATUM")
+                    break
 
 
 def _iban(match: re.Match) -> Optional[str]:
@@ -673,6 +687,7 @@ def find_spans(text: str, lists: Optional[Lookup] = None) -> List[Span]:
     _names(finder)
     _right_cued_names(finder)
     _same_names(finder)
+    _dates_after_names(finder)
     return sorted(finder.spans)
 
 

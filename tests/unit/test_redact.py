@@ -103,6 +103,11 @@ from bot.privacy.redact import WITHHELD, apply, find_spans, redact
         ),
         ("Gülsen Arslan, BSN 111222333, vraagt of Arslan's post", "[NAAM], BSN [BSN], vraagt of [NAAM]'s post", None),
         ("de vader, dhr. Amrani, Duivenkamp 14. De", "de vader, dhr. [NAAM], [ADRES]. De", None),
+        (
+            "Kinderen: Tim (12-05-2017) en Mila (30-09-2020).",
+            "Kinderen: [NAAM] ([GEBOORTEDATUM]) en [NAAM] " "([GEBOORTEDATUM]).",
+            None,
+        ),
     ],
 )
 def test_each_kind_of_client_data_is_redacted(text, expected, kind):
