@@ -14,6 +14,7 @@ Street, place and name lists are read from the deduce package's lookup lists at 
 
 import logging
 import re
+from bisect import bisect_left, bisect_right
 from datetime import date
 from functools import lru_cache
 from typing import Callable, Iterable, List, Optional, Tuple
@@ -138,6 +139,7 @@ INTERFIX = re.compile(
 GLUED_INTERFIX = re.compile(r"-(?:van|de|den|der|ter|ten|el|al)$", re.IGNORECASE)
 INITIALS = re.compile(r"(?:[A-Z]\.[ \t]?){1,4}")
 SPACES = re.compile(r"[ \t]+")
+MAX_NAME_WORDS = 6  # Ricardo Mendes da Silva; and no runaway over a line of capitals
 TITLE = re.compile(
     r"\b(?:mevrouw|mevr\.?|mw\.?|mvr\.?|mej\.?|juffrouw|meneer|mijnheer|mnr\.?|dhr\.?|de\s+heer|mrs\.?|mr\.?|ms\.?"
     r"|dr\.?|drs\.?|ir\.|prof\.?)(?=[\s.(]|[A-Z]|$)[ \t]*",
@@ -175,26 +177,33 @@ ORG_WORDS = set(
 NOT_NAMES = {"sierra leone", "costa rica", "san marino", "el salvador", "sint maarten", "santa cruz"}
 
 
-def _overlaps(spans: List[Span], start: int, end: int) -> bool:
-    return any(start < e and s < end for s, e, _ in spans)
-
-
 class _Finder:
-    """Collects the spans of one message; an earlier (more certain) kind wins where spans overlap."""
+    """Collects the spans of one message, kept sorted and apart; an earlier (more certain) kind wins where they
+    would overlap."""
 
     def __init__(self, text: str, lists: Lookup):
         self.text = text
         self.lists = lists
         self.spans: List[Span] = []
+        self.starts: List[int] = []
         self.words = list(CAP_WORD.finditer(text))  # every word (letters), to look up cue words in
+        self.word_ends = [word.end() for word in self.words]
 
     def add(self, start: int, end: int, label: str) -> bool:
         while end > start and self.text[end - 1].isspace():
             end -= 1
-        if end <= start or _overlaps(self.spans, start, end):
+        index = bisect_left(self.starts, start)
+        if end <= start or (index and self.spans[index - 1][1] > start):
             return False
-        self.spans.append((start, end, label))
+        if index < len(self.spans) and self.spans[index][0] < end:
+            return False
+        self.starts.insert(index, start)
+        self.spans.insert(index, (start, end, label))
         return True
+
+    def span_at(self, start: int) -> Optional[Span]:
+        index = bisect_left(self.starts, start)
+        return self.spans[index] if index < len(self.starts) and self.starts[index] == start else None
 
     def each(self, pattern: re.Pattern, label: str, check: Callable[[re.Match], Optional[str]] = None):
         for match in pattern.finditer(self.text):
@@ -472,7 +481,7 @@ def _name_end(text: str, pos: int, lists: Lookup, initials: bool = True) -> Opti
         match = INITIALS.match(text, at)
         if match:
             at = match.end()
-    while True:
+    for _ in range(MAX_NAME_WORDS):
         interfix = INTERFIX.match(text, at)
         if interfix:
             word = CAP_WORD.match(text, interfix.end())
@@ -576,7 +585,7 @@ def _names(finder: _Finder):
                 finder.add(start, end, "NAAM")
     if "(" in text:
         for match in AGE.finditer(text):  # Elif (9), Finn van Dam (5)
-            index = _word_before(words, text, match.start())
+            index = _word_before(finder, match.start())
             if index is not None and _name_word_ok(words[index].group(0), lists):
                 finder.add(_name_start(text, words, index, lists), words[index].end(), "NAAM")
 
@@ -588,17 +597,17 @@ def _skip_details(finder: _Finder, at: int) -> int:
         if match and match.end() > at:
             at = match.end()
             continue
-        covered = next((e for s, e, _ in finder.spans if s == at), None)  # a date masked already
+        covered = finder.span_at(at)  # a date masked already
         if covered is None:
             return at
-        at = covered
+        at = covered[1]
 
 
 def _right_cued_names(finder: _Finder):
     """A name followed by what identifies her: "Gülsen Arslan, BSN ...", "Bakker (geb. ...)"."""
     text, lists, words = finder.text, finder.lists, finder.words
     for match in RIGHT_CUE.finditer(text):
-        index = _word_before(words, text, match.start())
+        index = _word_before(finder, match.start())
         if index is None or not _name_word_ok(words[index].group(0), lists):
             continue
         start = _name_start(text, words, index, lists)
@@ -612,20 +621,19 @@ def _street_like(name: str) -> bool:
     return len(last) > 5 and bool(STREET_SUFFIX.search(last))
 
 
-def _word_before(words: List[re.Match], text: str, end: int) -> Optional[int]:
+def _word_before(finder: _Finder, end: int) -> Optional[int]:
     """The index of the word that ends at end (spaces aside), or None."""
+    text = finder.text
     while end > 0 and text[end - 1] in " \t":
         end -= 1
-    for index in range(len(words) - 1, -1, -1):
-        if words[index].end() <= end:
-            return index if words[index].end() == end else None
-    return None
+    index = bisect_right(finder.word_ends, end) - 1
+    return index if index >= 0 and finder.word_ends[index] == end else None
 
 
 def _name_start(text: str, words: List[re.Match], index: int, lists: Lookup) -> int:
     """Walks back from the last word of a name over the capitalised words and interfixes before it."""
-    start = words[index].start()
-    while index > 0:
+    start, first = words[index].start(), index
+    while index > 0 and first - index < MAX_NAME_WORDS:
         previous = words[index - 1]
         gap = text[previous.end() : start]
         if gap.strip(" \t") == "'":  # van 't Hof

@@ -187,6 +187,13 @@ def test_the_lists_are_read_at_the_first_call_not_at_import():
     subprocess.run([sys.executable, "-c", probe], cwd=settings.ROOT, check=True, timeout=60)
 
 
+@pytest.mark.parametrize("text", ["Jan " * 3000, "Tim (1) " * 2000, "Kerkstraat 12 " * 1000, "1 " * 5000])
+def test_a_long_pasted_text_takes_time_in_proportion(text):
+    started = time.perf_counter()
+    redact(text)
+    assert time.perf_counter() - started < 1.0
+
+
 def test_the_corpus_meets_the_targets_and_stays_fast():
     messages = list(enumerate(load_corpus()))
     figures = score(messages)
