@@ -72,6 +72,7 @@ LAW_CONTEXT = re.compile(
 PHONE = re.compile(
     r"(?<![\w€.,/-])(?:(?:\+|00)31[\s.-]?(?:\(0\)[\s.-]?)?|0)(?:(?:\s?-\s?|[\s.])?\d){9}(?!\d|[,.]\d)"
     r"|(?<![\w€.,/-])\+(?!31)\d{2,3}(?:[\s.-]?\d){7,11}(?!\d|[,.]\d)"
+    r"|(?<![\w€.,/-])\(0\d{1,3}\)\s?(?:[\s.-]?\d){6,8}(?!\d|[,.]\d)"  # (020) 123 45 67
 )
 
 # ------------------------------------------------------------------------------------------------- numbers
@@ -99,7 +100,9 @@ BSN_CUE = re.compile(r"(?:bsn|burgerservicenummer|sofinummer|sofi-nummer)", re.I
 POSTCODE = r"[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}(?![A-Za-z])"
 HOUSE_NUMBER = re.compile(
     r"(?<![\w.,:/(€-])[1-9]\d{0,4}"
-    r"(?:\s?-\s?(?:bis|hs|h|[IVXivx]{1,4}|[A-Za-z]|\d{1,4})(?![\w'])|\s(?:bis|hs)\b|\s+bus\s+\d{1,4}\b|[a-zA-Z]{1,2}\b)?"
+    r"(?:\s?-\s?(?:bis|hs|h|[IVXivx]{1,4}|[A-Za-z]|\d{1,4})(?![\w'])|\s(?:bis|hs)\b|\s+bus\s+\d{1,4}\b|[a-zA-Z]{1,2}\b"
+    r"|\s[A-Z](?![\w'’.-]))?"  # 12 A
+    r"(?:\s+\d{1,2}(?:-|\s)?(?:hoog|hg)\b|\s+\d{1,2}e\s+verdieping\b)?"  # 3-hoog, 2e verdieping
     r"(?![\w])(?![.,:/-]\d)"
 )
 POSTCODE_ALONE = re.compile(rf"(?<![\w-]){POSTCODE}(?:\s*,?\s*\d{{1,5}}\s?[a-zA-Z]?\b(?![.,:/-]\d))?")
@@ -142,7 +145,7 @@ SPACES = re.compile(r"[ \t]+")
 MAX_NAME_WORDS = 6  # Ricardo Mendes da Silva; and no runaway over a line of capitals
 TITLE = re.compile(
     r"\b(?:mevrouw|mevr\.?|mw\.?|mvr\.?|mej\.?|juffrouw|meneer|mijnheer|mnr\.?|dhr\.?|de\s+heer|mrs\.?|mr\.?|ms\.?"
-    r"|dr\.?|drs\.?|ir\.|prof\.?)(?=[\s.(]|[A-Z]|$)[ \t]*",
+    r"|drs\.?|dr\.?|ir\.|prof\.?)(?=[\s.(]|(?-i:[A-Z])|$)[ \t]*",
     re.IGNORECASE,
 )
 KIN_WORDS = (
@@ -151,7 +154,7 @@ KIN_WORDS = (
     r"|cliënte?|cliente?|klant|huurder|(?:voor|achter)naam|naam(?:[ \t]+van)?|heet|heten|beste|lieve|hoi|hallo"
 )
 KIN_CUE = re.compile(
-    rf"\b(?:{KIN_WORDS})(?:[ \t]*:|[ \t]+is|[ \t]+heet)?[ \t]*\(?[ \t]*",
+    rf"\b(?:{KIN_WORDS})(?:[ \t]*[:,]|[ \t]+is|[ \t]+heet)?[ \t]*\(?[ \t]*",
     re.IGNORECASE,
 )
 PLURAL_CUE = re.compile(
@@ -550,6 +553,8 @@ def _names(finder: _Finder):
         cue = _cue(lower)
         if cue & TITLE_CUE:
             match = TITLE.match(text, start)
+            while match and TITLE.match(text, match.end()):  # mr. drs. Jansen
+                match = TITLE.match(text, match.end())
             if match:
                 end = _name_end(text, match.end(), lists) or _lower_surname_end(text, match.end(), lists)
                 if end:
