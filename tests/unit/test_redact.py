@@ -104,8 +104,15 @@ from bot.privacy.redact import WITHHELD, apply, find_spans, redact
         ("Gülsen Arslan, BSN 111222333, vraagt of Arslan's post", "[NAAM], BSN [BSN], vraagt of [NAAM]'s post", None),
         ("de vader, dhr. Amrani, Duivenkamp 14. De", "de vader, dhr. [NAAM], [ADRES]. De", None),
         (
+            "Mr. drs. Jansen is haar advocaat, haar ex, Kevin, belt",
+            "Mr. drs. [NAAM] is haar advocaat, haar ex, [NAAM], belt",
+            "NAAM",
+        ),
+        ("bel (020) 123 45 67 of 06-1234 5678", "bel [TELEFOON] of [TELEFOON]", "TELEFOON"),
+        ("Kerkstraat 12 A, Utrecht en 1e Oosterparkstraat 5 3-hoog", "[ADRES] en [ADRES]", "ADRES"),
+        (
             "Kinderen: Tim (12-05-2017) en Mila (30-09-2020).",
-            "Kinderen: [NAAM] ([GEBOORTEDATUM]) en [NAAM] " "([GEBOORTEDATUM]).",
+            "Kinderen: [NAAM] ([GEBOORTEDATUM]) en [NAAM] ([GEBOORTEDATUM]).",
             None,
         ),
     ],
