@@ -10,6 +10,7 @@ an article on top -> answer (right or wrong); nlu_fallback -> the ranking withou
 -> "other". The rankings are kept without nlu_fallback, so other thresholds can be tried without retraining
 (`--sweep`), which is how the thresholds in config.yml are chosen. Also reports training time and the median
 in-process parse time."""
+
 import argparse
 import asyncio
 import json
@@ -45,9 +46,23 @@ def train(config: Path) -> Tuple[Path, float]:
     out = WORK / name
     started = time.monotonic()
     with (WORK / f"{name}.log").open("w") as log:
-        subprocess.run([str(settings.RASA), "train", "nlu", "--config", str(config), "--out", str(out),
-                        "--fixed-model-name", name], cwd=settings.ROOT, check=True, stdout=log,
-                       stderr=subprocess.STDOUT)
+        subprocess.run(
+            [
+                str(settings.RASA),
+                "train",
+                "nlu",
+                "--config",
+                str(config),
+                "--out",
+                str(out),
+                "--fixed-model-name",
+                name,
+            ],
+            cwd=settings.ROOT,
+            check=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     return out / f"{name}.tar.gz", time.monotonic() - started
 
 
@@ -71,13 +86,16 @@ def parse(model: Path, texts: List[str], repeat: int = 1) -> Tuple[List[dict], f
     for text in texts[:20]:  # warm-up
         asyncio.run(agent.parse_message(text))
     parsed, times = asyncio.run(run())
-    return [{"top": item["intent"]["name"],
-             "ranking": [(r["name"], r["confidence"]) for r in item.get("intent_ranking", []) if r["name"] != FALLBACK]}
-            for item in parsed], statistics.median(times)
+    return [
+        {
+            "top": item["intent"]["name"],
+            "ranking": [(r["name"], r["confidence"]) for r in item.get("intent_ranking", []) if r["name"] != FALLBACK],
+        }
+        for item in parsed
+    ], statistics.median(times)
 
 
-def outcome(ranking: List[Tuple[str, float]], expected: str, known: set,
-            threshold: float, ambiguity: float) -> str:
+def outcome(ranking: List[Tuple[str, float]], expected: str, known: set, threshold: float, ambiguity: float) -> str:
     """right / wrong / clarify / declined / other, as the actions decide it, for given fallback thresholds."""
     if not ranking:
         return "declined"
@@ -98,7 +116,7 @@ def outcome(ranking: List[Tuple[str, float]], expected: str, known: set,
 
 def table(questions: List[dict], outcomes: List[str]) -> Dict[str, Dict[str, float]]:
     groups: Dict[str, List[Tuple[dict, str]]] = defaultdict(list)
-    for question, result in zip(questions, outcomes):
+    for question, result in zip(questions, outcomes, strict=False):
         groups[question["style"]].append((question, result))
         groups["ALL"].append((question, result))
         if question["style"] != "tidy":
@@ -107,8 +125,12 @@ def table(questions: List[dict], outcomes: List[str]) -> Dict[str, Dict[str, flo
     for style, items in groups.items():
         art = [r for q, r in items if q["article"] != OUT_OF_SCOPE]
         oos = [r for q, r in items if q["article"] == OUT_OF_SCOPE]
-        rows[style] = {"n": len(art), **{k: art.count(k) / len(art) for k in ("right", "wrong", "clarify")},
-                       "n_oos": len(oos), "declined": oos.count("declined") / len(oos) if oos else float("nan")}
+        rows[style] = {
+            "n": len(art),
+            **{k: art.count(k) / len(art) for k in ("right", "wrong", "clarify")},
+            "n_oos": len(oos),
+            "declined": oos.count("declined") / len(oos) if oos else float("nan"),
+        }
     return rows
 
 
@@ -117,8 +139,10 @@ def show(rows: Dict[str, Dict[str, float]]) -> str:
     order = ["ALL", "NEW"] + sorted(k for k in rows if k not in ("ALL", "NEW"))
     for style in order:
         r = rows[style]
-        lines.append(f"{style:15}{r['n']:4d}{r['right']:7.1%}{r['wrong']:7.1%}{r['clarify']:7.1%}"
-                     f"{r['n_oos']:7d}{r['declined']:7.1%}")
+        lines.append(
+            f"{style:15}{r['n']:4d}{r['right']:7.1%}{r['wrong']:7.1%}{r['clarify']:7.1%}"
+            f"{r['n_oos']:7d}{r['declined']:7.1%}"
+        )
     low = min((k for k in rows if k not in ("ALL", "NEW")), key=lambda k: rows[k]["right"])
     lines.append(f"weakest style: {low} {rows[low]['right']:.1%} right")
     return "\n".join(lines)
@@ -149,21 +173,29 @@ def evaluate(model: Path, config: Optional[Path], args, training_s: Optional[flo
     parsed, median_ms = parse(model, [q["text"] for q in questions], repeat=args.repeat)
     name = model.name.split(".")[0]
     dump = WORK / f"{name}.parsed.json"
-    dump.write_text(json.dumps([{**q, **p} for q, p in zip(questions, parsed)], ensure_ascii=False, indent=1))
+    dump.write_text(
+        json.dumps([{**q, **p} for q, p in zip(questions, parsed, strict=False)], ensure_ascii=False, indent=1)
+    )
     threshold, ambiguity = fallback_settings(config)
-    outcomes = [outcome(p["ranking"], q["article"], known, threshold, ambiguity) for q, p in zip(questions, parsed)]
+    outcomes = [
+        outcome(p["ranking"], q["article"], known, threshold, ambiguity)
+        for q, p in zip(questions, parsed, strict=False)
+    ]
     # The simulation must agree with the model's own fallback decision.
-    for q, p, o in zip(questions, parsed, outcomes):
-        if (p["top"] == FALLBACK) != (o == "clarify" or (o == "declined" and p["top"] != OUT_OF_SCOPE)) and \
-                p["top"] in known | {FALLBACK}:
+    for q, p, o in zip(questions, parsed, outcomes, strict=False):
+        if (p["top"] == FALLBACK) != (o == "clarify" or (o == "declined" and p["top"] != OUT_OF_SCOPE)) and p[
+            "top"
+        ] in known | {FALLBACK}:
             print(f"  note: simulated {o}, model top {p['top']}: {q['text'][:60]}")
     rows = table(questions, outcomes)
-    print(f"\n== {name}: threshold {threshold}, ambiguity {ambiguity}; median parse {median_ms:.1f} ms"
-          + (f"; training {training_s:.0f} s" if training_s else ""))
+    print(
+        f"\n== {name}: threshold {threshold}, ambiguity {ambiguity}; median parse {median_ms:.1f} ms"
+        + (f"; training {training_s:.0f} s" if training_s else "")
+    )
     print(show(rows))
     print(f"score {score(rows):.3f}")
     with (WORK / f"{name}.mistakes.txt").open("w") as out:
-        for q, p, o in zip(questions, parsed, outcomes):
+        for q, p, o in zip(questions, parsed, outcomes, strict=False):
             if o not in ("right", "declined") or (o == "declined" and q["article"] != OUT_OF_SCOPE):
                 top = ", ".join(f"{n} {c:.2f}" for n, c in p["ranking"][:3])
                 out.write(f"{o:8} {q['article']} ({q['style']}) <- {top}\n    {q['text']}\n")
@@ -176,16 +208,22 @@ def sweep(questions, parsed, known) -> None:
     results = []
     for t in [x / 100 for x in range(20, 81, 5)]:
         for a in [x / 100 for x in range(0, 41, 5)]:
-            outcomes = [outcome(p["ranking"], q["article"], known, t, a) for q, p in zip(questions, parsed)]
+            outcomes = [
+                outcome(p["ranking"], q["article"], known, t, a) for q, p in zip(questions, parsed, strict=False)
+            ]
             rows = table(questions, outcomes)
             results.append((weakest(rows) >= 0.9, score(rows), t, a, rows))
     results.sort(key=lambda item: (not item[0], -item[1]))
-    print("\nsweep (best first): threshold ambiguity | ALL right wrong clarify declined | NEW right wrong declined | "
-          "weakest style right")
-    for ok, s, t, a, rows in results[:10]:
+    print(
+        "\nsweep (best first): threshold ambiguity | ALL right wrong clarify declined | NEW right wrong declined | "
+        "weakest style right"
+    )
+    for _ok, s, t, a, rows in results[:10]:
         r, n = rows["ALL"], rows["NEW"]
-        print(f"  {t:.2f} {a:.2f} | {r['right']:.1%} {r['wrong']:.1%} {r['clarify']:.1%} {r['declined']:.1%} | "
-              f"{n['right']:.1%} {n['wrong']:.1%} {n['declined']:.1%} | {weakest(rows):.1%}  score {s:.3f}")
+        print(
+            f"  {t:.2f} {a:.2f} | {r['right']:.1%} {r['wrong']:.1%} {r['clarify']:.1%} {r['declined']:.1%} | "
+            f"{n['right']:.1%} {n['wrong']:.1%} {n['declined']:.1%} | {weakest(rows):.1%}  score {s:.3f}"
+        )
 
 
 def main() -> None:

@@ -12,18 +12,18 @@ message; a question about another topic wrapped in opvang context ("a resident's
 everywhere, yet after normalising its best article looks sure. With none_share λ > 0 the confidence
 λ · (1 − highest one-vs-rest probability) goes to `out_of_scope` before normalising, so such a question is declined
 instead of answered with a wrong article. λ = 0 gives scikit-learn's own probabilities."""
+
 from typing import Any, Dict, List, Text
 
 import numpy as np
-from scipy.special import expit
-from sklearn.linear_model import LogisticRegression
-
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.training_data.message import Message
 from rasa.utils.tensorflow.constants import RANKING_LENGTH
+from scipy.special import expit
+from sklearn.linear_model import LogisticRegression
 
 OUT_OF_SCOPE = "out_of_scope"
 
@@ -32,8 +32,12 @@ OUT_OF_SCOPE = "out_of_scope"
 class LinearIntentClassifier(LogisticRegressionClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {**LogisticRegressionClassifier.get_default_config(), "C": 1.0, "class_weight": "balanced",
-                "none_share": 0.0}
+        return {
+            **LogisticRegressionClassifier.get_default_config(),
+            "C": 1.0,
+            "class_weight": "balanced",
+            "none_share": 0.0,
+        }
 
     def __init__(self, config: Dict[Text, Any], name: Text, model_storage: ModelStorage, resource: Resource) -> None:
         super().__init__(config, name, model_storage, resource)
@@ -52,9 +56,14 @@ class LinearIntentClassifier(LogisticRegressionClassifier):
 
     def process(self, messages: List[Message]) -> List[Message]:
         confidences = self.confidences(messages)
-        for row, message in zip(confidences, messages):
-            ranking = sorted(({"name": name, "confidence": float(value)}
-                              for name, value in zip(self.clf.classes_, row)), key=lambda item: -item["confidence"])
+        for row, message in zip(confidences, messages, strict=False):
+            ranking = sorted(
+                (
+                    {"name": name, "confidence": float(value)}
+                    for name, value in zip(self.clf.classes_, row, strict=False)
+                ),
+                key=lambda item: -item["confidence"],
+            )
             message.set("intent", ranking[0], add_to_output=True)
             length = self.config[RANKING_LENGTH]
             message.set("intent_ranking", ranking[:length] if length > 0 else ranking, add_to_output=True)
@@ -70,5 +79,11 @@ def with_none_share(scores: np.ndarray, classes: List[str], share: float) -> np.
 
 
 def make_model(config: Dict[Text, Any]) -> LogisticRegression:
-    return LogisticRegression(C=config["C"], class_weight=config["class_weight"], solver=config["solver"],
-                              max_iter=config["max_iter"], tol=config["tol"], random_state=config["random_state"])
+    return LogisticRegression(
+        C=config["C"],
+        class_weight=config["class_weight"],
+        solver=config["solver"],
+        max_iter=config["max_iter"],
+        tol=config["tol"],
+        random_state=config["random_state"],
+    )

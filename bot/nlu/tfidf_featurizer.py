@@ -9,13 +9,12 @@ vector per part keep long and short questions on one scale and let the rare, top
 
 Only sentence features are produced (the intent classifier reads nothing else). The vocabularies and IDF weights
 are stored as JSON, not pickled."""
+
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
-import scipy.sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-
 import rasa.shared.utils.io
+import scipy.sparse
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -26,6 +25,7 @@ from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 FILE_NAME = "tfidf.json"
 WORD_PATTERN = r"(?u)\b\w\w+\b"
@@ -47,11 +47,12 @@ def vectorizers(config: Dict[Text, Any], vocabularies: Optional[List[Dict]] = No
     transform without fitting."""
     common = {"sublinear_tf": config["sublinear_tf"], "max_df": config["max_df"], "lowercase": False}
     parts = [
-        TfidfVectorizer(analyzer="word", token_pattern=WORD_PATTERN, ngram_range=tuple(config["word_ngrams"]),
-                        **common),
+        TfidfVectorizer(
+            analyzer="word", token_pattern=WORD_PATTERN, ngram_range=tuple(config["word_ngrams"]), **common
+        ),
         TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(config["char_ngrams"]), **common),
     ]
-    for vectorizer, stored in zip(parts, vocabularies or []):
+    for vectorizer, stored in zip(parts, vocabularies or [], strict=False):
         vectorizer.vocabulary = {term: int(index) for term, index in stored["vocabulary"].items()}
         vectorizer._validate_vocabulary()
         vectorizer.idf_ = np.asarray(stored["idf"], dtype=np.float64)
@@ -66,11 +67,22 @@ class TfidfFeaturizer(SparseFeaturizer, GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {**SparseFeaturizer.get_default_config(), "word_ngrams": [1, 2], "char_ngrams": [2, 4],
-                "sublinear_tf": True, "max_df": 1.0}
+        return {
+            **SparseFeaturizer.get_default_config(),
+            "word_ngrams": [1, 2],
+            "char_ngrams": [2, 4],
+            "sublinear_tf": True,
+            "max_df": 1.0,
+        }
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 execution_context: ExecutionContext, parts: Optional[List[TfidfVectorizer]] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        parts: Optional[List[TfidfVectorizer]] = None,
+    ) -> None:
         SparseFeaturizer.__init__(self, execution_context.node_name, config)
         self._model_storage = model_storage
         self._resource = resource
@@ -81,8 +93,13 @@ class TfidfFeaturizer(SparseFeaturizer, GraphComponent):
         pass
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "TfidfFeaturizer":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "TfidfFeaturizer":
         return cls({**cls.get_default_config(), **config}, model_storage, resource, execution_context)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -90,15 +107,26 @@ class TfidfFeaturizer(SparseFeaturizer, GraphComponent):
         self.parts = vectorizers(self._config)
         for vectorizer in self.parts:
             vectorizer.fit(texts)
-        stored = [{"vocabulary": {term: int(index) for term, index in vectorizer.vocabulary_.items()},
-                   "idf": vectorizer.idf_.tolist()} for vectorizer in self.parts]
+        stored = [
+            {
+                "vocabulary": {term: int(index) for term, index in vectorizer.vocabulary_.items()},
+                "idf": vectorizer.idf_.tolist(),
+            }
+            for vectorizer in self.parts
+        ]
         with self._model_storage.write_to(self._resource) as directory:
             rasa.shared.utils.io.dump_obj_as_json_to_file(directory / FILE_NAME, stored)
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "TfidfFeaturizer":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "TfidfFeaturizer":
         config = {**cls.get_default_config(), **config}
         try:
             with model_storage.read_from(resource) as directory:

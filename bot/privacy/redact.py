@@ -560,17 +560,9 @@ def _names(finder: _Finder):
                 if end:
                     finder.add(match.end(), end, "NAAM")
         if cue & PLURAL:
-            match = PLURAL_CUE.match(text, start)
-            at = match.end()
-            while True:
-                end = _name_end(text, at, lists, initials=False)
-                if not end:
-                    break
-                finder.add(at, end, "NAAM")
-                join = LIST_JOIN.match(text, _skip_details(finder, end))
-                if not join:
-                    break
-                at = join.end()
+            match = PLURAL_CUE.match(text, start)  # None inside a longer word: /brp_kinderen_inschrijven
+            if match:
+                _listed_names(finder, match.end())
         elif cue & KIN:
             match = KIN_CUE.match(text, start)
             if match:
@@ -593,6 +585,19 @@ def _names(finder: _Finder):
             index = _word_before(finder, match.start())
             if index is not None and _name_word_ok(words[index].group(0), lists):
                 finder.add(_name_start(text, words, index, lists), words[index].end(), "NAAM")
+
+
+def _listed_names(finder: _Finder, at: int) -> None:
+    """Children's names in a list after "kinderen:": "Tim (9), Sara en Finn"."""
+    while True:
+        end = _name_end(finder.text, at, finder.lists, initials=False)
+        if not end:
+            return
+        finder.add(at, end, "NAAM")
+        join = LIST_JOIN.match(finder.text, _skip_details(finder, end))
+        if not join:
+            return
+        at = join.end()
 
 
 def _skip_details(finder: _Finder, at: int) -> int:

@@ -1,4 +1,5 @@
 """The custom NLU components on a few made-up examples: fast, no trained model, no spaCy pipeline."""
+
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -42,7 +43,7 @@ def tokenized(texts):
 
 def training_data():
     messages = tokenized([text for text, _ in EXAMPLES])
-    for message, (_, intent) in zip(messages, EXAMPLES):
+    for message, (_, intent) in zip(messages, EXAMPLES, strict=False):
         message.set(INTENT, intent)
     return TrainingData(messages)
 
@@ -74,7 +75,7 @@ def test_each_part_is_unit_length_so_a_long_message_weighs_as_much_as_a_short_on
     short = sentence_vector(featurizer, "voorschot")
     long = sentence_vector(featurizer, "voorschot " * 20 + "en nog veel meer woorden over haar verhaal")
     for vector in (short, long):
-        assert (vector ** 2).sum() == pytest.approx(2.0)  # word part and character part, each of length 1
+        assert (vector**2).sum() == pytest.approx(2.0)  # word part and character part, each of length 1
 
 
 def test_word_bigrams_are_features(storage):
@@ -132,4 +133,6 @@ def test_zero_none_share_gives_scikit_learns_probabilities(storage):
     classifier = LinearIntentClassifier.create(config, storage, Resource("clf"), context("clf"))
     classifier.train(data)
     messages = data.training_examples[:3]
-    assert classifier.confidences(messages) == pytest.approx(classifier.clf.predict_proba(classifier._create_X(messages)))
+    assert classifier.confidences(messages) == pytest.approx(
+        classifier.clf.predict_proba(classifier._create_X(messages))
+    )

@@ -162,6 +162,8 @@ def test_each_kind_of_client_data_is_redacted(text, expected, kind):
         "in deze zaak 2019 gaat het om het dossier van 2024",
         "De Wet Inburgering 2021, het Gerechtshof 12 mei, Verklaring 2 ontbreekt. Opvang 3 keer geweigerd.",
         "de Jan van Galenstraat is ver, net als de Willem de Zwijgerlaan",
+        "/brp_kinderen_inschrijven",  # a button's payload, with a cue word inside a longer word
+        '/feedback_down{"article": "brp_kinderen_inschrijven"}',
     ],
 )
 def test_near_misses_are_kept(text):
