@@ -49,6 +49,8 @@ class Replies:
         self.store = store or Store()
         # The knowledge base is loaded before the action server starts and does not change while it runs.
         self.articles = self.store.articles()
+        self.local = LocalAdditions(self.store, self.articles)  # its tables made once, here
+        self.local_places = {article_id: local_places(row) for article_id, row in self.articles.items()}
         self.contacts = contacts or load_contacts()
         self.decision_aids = load_decision_aids(
             {row.id: [source.key for source in row.sources] for row in self.articles.values()}
@@ -121,7 +123,7 @@ class Replies:
     def with_local(self, row: ArticleRow) -> Tuple[RenderedArticle, List[str]]:
         """The article with its municipality's local additions (read at every answer: the kennisbeheerder edits them
         while the servers run), and the additions' texts, citing their own sources after the article's."""
-        additions = LocalAdditions(self.store, self.articles).by_article().get(row.id, [])
+        additions = self.local.by_article().get(row.id, [])
         texts = [STANCES[item.stance] + item.text.replace(CITATION, f"[lokaal-{item.id}]") for item in additions]
         sources = [
             SourceRow(
@@ -140,7 +142,7 @@ class Replies:
         that says so and whom to ask."""
         if texts:
             return [section(LOCAL, items=[rendered.cite(text) for text in texts], open_=open_)]
-        places = local_places(row)
+        places = self.local_places[row.id]
         if not places:
             return []
         ask = self.contact(row.audience)["role"]
