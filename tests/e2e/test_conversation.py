@@ -40,6 +40,19 @@ def test_follow_ups_stay_with_the_last_article(chat):
     assert (steps["type"], steps["article"]) == ("answer", "kvk_adres_afschermen")
 
 
+def test_a_long_conversation_keeps_its_topic_and_all_of_its_history(chat, servers):
+    """A turn reads only the latest events and the latest slot values; the topic set long before still counts."""
+    chat.ask("/brp_geheimhouding")
+    for number in range(15):  # far more events than a turn reads
+        chat.ask(("goedemorgen", "bedankt")[number % 2])
+    source = chat.ask("waar staat dat?")
+    assert (source["type"], source["article"]) == ("answer", "brp_geheimhouding")
+    history = requests.get(
+        f"{servers['rasa']}/conversations/{chat.sender}/tracker", params={"token": TOKEN}, timeout=10
+    ).json()
+    assert len([event for event in history["events"] if event["event"] == "user"]) == 17  # nothing was deleted
+
+
 def test_asking_for_a_specialist_hands_over_to_the_configured_contact(chat):
     chat.ask(HEADLINE_QUESTIONS["brp_briefadres_opvang"])
     reply = chat.ask("ik wil een specialist spreken")
