@@ -86,7 +86,9 @@ class Stack:
     def command(self, name: str) -> List[str]:
         if name == RASA:
             command = [
-                settings.RASA,
+                settings.PYTHON,
+                "-m",
+                "bot.runtime.rasa_server",
                 "run",
                 "--model",
                 str(self.model),
