@@ -1,4 +1,5 @@
-"""Tuning the NLU pipeline on the development set (tests/data/dev.yml), never on the held-out set.
+"""Tuning the NLU pipeline on the development sets (tests/data/dev.yml, or dev2.yml with --questions), never on the
+held-out set.
 
     python -m benchmarks.tune config.yml [other.yml ...]      train each config (NLU only), then evaluate
     python -m benchmarks.tune --model var/tune/x/x.tar.gz     evaluate a trained model
@@ -33,8 +34,8 @@ WORK = settings.ROOT / "var" / "tune"
 OUT_OF_SCOPE, FALLBACK = "out_of_scope", "nlu_fallback"
 
 
-def load_dev() -> List[dict]:
-    return yaml.safe_load(DEV.read_text(encoding="utf-8"))["questions"]
+def load_dev(path: Path = DEV) -> List[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
 
 
 def articles() -> set:
@@ -168,7 +169,7 @@ def fallback_settings(model_config: Optional[Path]) -> Tuple[float, float]:
 
 
 def evaluate(model: Path, config: Optional[Path], args, training_s: Optional[float] = None) -> None:
-    questions = load_dev()
+    questions = load_dev(args.questions)
     known = articles()
     parsed, median_ms = parse(model, [q["text"] for q in questions], repeat=args.repeat)
     name = model.name.split(".")[0]
@@ -231,6 +232,7 @@ def main() -> None:
     parser.add_argument("configs", nargs="*", type=Path)
     parser.add_argument("--model", type=Path)
     parser.add_argument("--sweep", action="store_true")
+    parser.add_argument("--questions", type=Path, default=DEV, help="another development set (never heldout.yml)")
     parser.add_argument("--repeat", type=int, default=1, help="parse the set this many times for the timing")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
