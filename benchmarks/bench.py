@@ -38,6 +38,7 @@ from bot.runtime.processes import stop
 from bot.training.train import train
 
 REPORT = settings.ROOT / "BENCHMARKS.md"
+HISTORY = "## Eerdere metingen"  # from this heading on, BENCHMARKS.md is kept as it is: figures to compare with
 TOKEN = "bench-token"
 PORTS = {"RASA_PORT": "5905", "ACTIONS_PORT": "5955", "WEB_PORT": "5985"}
 STOCK_PORT = 5915
@@ -183,8 +184,13 @@ def main() -> None:
     figures["deid"] = deid_score(list(enumerate(messages)))
     figures["deid_speed"] = deid_timing(messages, 5)
     text = "\n".join(report(figures))
-    REPORT.write_text(text + "\n")
+    REPORT.write_text(text + "\n\n" + history())
     print("\n" + text)
+
+
+def history() -> str:
+    previous = REPORT.read_text(encoding="utf-8") if REPORT.is_file() else ""
+    return previous[previous.index(HISTORY) :] if HISTORY in previous else ""
 
 
 def ratio(ours: float, anchor: float) -> str:
