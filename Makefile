@@ -10,7 +10,7 @@ MODEL := models/baliegids.tar.gz
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-TRAINING_INPUT := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null)
+TRAINING_INPUT := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null) $(wildcard bot/nlu/*.py)
 
 .PHONY: help run test unit lint format dev train bench check-law setup browser services spacy validate teams-app screenshots clean
 
