@@ -1,7 +1,7 @@
 """Follow-up questions about the article the conversation is about ("waar staat dat?", "wat moet ik doen?")."""
 
 from abc import abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -24,6 +24,10 @@ class FollowUp(BaliegidsAction):
     def part(self, rendered: RenderedArticle) -> List[dict]:
         """The sections of the article this follow-up shows."""
 
+    def reply_parts(self, row) -> Tuple[RenderedArticle, List[dict]]:
+        rendered = RenderedArticle(row)
+        return rendered, self.part(rendered)
+
     def sources(self, rendered: RenderedArticle) -> Optional[List[dict]]:
         """The sources it lists: those its sections cite, unless a follow-up says otherwise."""
         return None
@@ -40,11 +44,11 @@ class FollowUp(BaliegidsAction):
             topic, confidence = likely
             dispatcher.utter_message(**replies().default_answer(topic, confidence))
             return [SlotSet("article", topic.id)]
-        rendered = RenderedArticle(row)
+        rendered, parts = self.reply_parts(row)
         dispatcher.utter_message(
             **replies().answer(
                 rendered,
-                self.part(rendered),
+                parts,
                 confidence=1.0,
                 buttons=[],
                 heading=f"{self.heading}: {row.title}",
@@ -104,3 +108,24 @@ class ActionShorter(FollowUp):
 
     def part(self, rendered):
         return rendered.sections([SHORT])
+
+
+class ActionLocal(FollowUp):
+    """ "Wat is ons lokale beleid?": the municipality's own additions to the article, or that there are none yet."""
+
+    action_name = "action_local"
+    heading = "In onze gemeente"
+
+    def reply_parts(self, row):
+        rendered, local = replies().with_local(row)
+        return rendered, self.part(rendered) if not local else replies().local_sections(row, rendered, local, True)
+
+    def part(self, rendered):
+        return replies().local_sections(rendered.row, rendered, [], open_=True) or [
+            section(
+                "lokaal",
+                "",
+                text="Voor dit onderwerp verwijst het landelijke antwoord niet naar lokaal beleid. "
+                "Twijfel je, vraag je teamleider.",
+            )
+        ]

@@ -2,8 +2,8 @@
 question, or a refusal; overall, per style of question (short, long case, typos, jargon, client details, indirect)
 and per article, with the pairs of articles it confuses. Used by the test suite (with floors) and by the benchmark.
 
-The held-out set (tests/data/heldout.yml) is never used to tune; choices are made on the development set
-(tests/data/dev.yml). Both were written by authors who never saw the training data."""
+The held-out set (tests/data/heldout.yml) is never used to tune; choices are made on the development sets
+(tests/data/dev.yml, dev2.yml). All were written by authors who never saw the training data."""
 
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -16,6 +16,7 @@ from bot.contract import ANSWER, CLARIFY, HANDOFF, NO_ANSWER, OUT_OF_SCOPE
 
 HELD_OUT = settings.ROOT / "tests" / "data" / "heldout.yml"
 DEVELOPMENT = settings.ROOT / "tests" / "data" / "dev.yml"
+DEVELOPMENT_2 = settings.ROOT / "tests" / "data" / "dev2.yml"
 OUTCOMES = ("right", "wrong", "clarify", "declined", "other")
 
 

@@ -36,7 +36,7 @@ ASK_CAVEATS = "ask_caveats"
 ASK_STEPS = "ask_steps"
 ASK_CONTACT = "ask_contact"
 ASK_SHORTER = "ask_shorter"
-FOLLOW_UP_INTENTS = (ASK_SOURCE, ASK_EXPLANATION, ASK_CAVEATS, ASK_STEPS, ASK_CONTACT, ASK_SHORTER)
+ASK_LOCAL = "ask_local"
 
 # Why a clerk gave 👎, one tap each (the reason buttons); "onjuist" and "verouderd" are content work for the
 # kennisbeheerder, the other two are about understanding the question.

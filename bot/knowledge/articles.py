@@ -173,6 +173,7 @@ def field_errors(error: ValidationError) -> str:
 def _dutch(item: dict) -> str:
     messages = {
         "value_error.missing": "ontbreekt",
+        "type_error.none.not_allowed": "ontbreekt",
         "value_error.extra": "onbekend veld",
         "value_error.date": "geen geldige datum (JJJJ-MM-DD)",
         "value_error.url.scheme": "geen geldige URL (https://...)",

@@ -8,17 +8,18 @@ import re
 from typing import Dict, Iterable, List, Optional
 
 from bot import settings
-from bot.contract import ANSWER, ASK_CAVEATS, ASK_EXPLANATION, ASK_SOURCE, payload
+from bot.contract import ANSWER, ASK_CAVEATS, ASK_EXPLANATION, ASK_LOCAL, ASK_SOURCE, payload
 from bot.knowledge.articles import REFERENCE
 from bot.knowledge.store import ArticleRow
 
 # Section keys, in the order an article shows them, with their headings ("" for the short answer: no heading).
-SHORT, STEPS, ESCALATION, EXPLANATION, CAVEATS, SOURCES = (
+SHORT, STEPS, ESCALATION, EXPLANATION, CAVEATS, LOCAL, SOURCES = (
     "kort",
     "stappen",
     "opschalen",
     "uitleg",
     "voorbehouden",
+    "lokaal",
     "bronnen",
 )
 HEADINGS = {
@@ -27,12 +28,13 @@ HEADINGS = {
     ESCALATION: "Opschalen",
     EXPLANATION: "Uitleg",
     CAVEATS: "Voorbehouden",
+    LOCAL: "In onze gemeente",
     SOURCES: "Alle bronnen",
 }
 DEFAULT_OPEN = (SHORT, STEPS, ESCALATION)
 DEFAULT_CLOSED = (EXPLANATION, CAVEATS)
 # The follow-up that shows a closed section on its own (a button in Slack, typed text everywhere).
-FOLLOW_UPS = {EXPLANATION: ASK_EXPLANATION, CAVEATS: ASK_CAVEATS, SOURCES: ASK_SOURCE}
+FOLLOW_UPS = {EXPLANATION: ASK_EXPLANATION, CAVEATS: ASK_CAVEATS, LOCAL: ASK_LOCAL, SOURCES: ASK_SOURCE}
 MARKER = re.compile(r"\[(\d+)\]")  # a numbered citation in rendered text
 ADJACENT_MARKERS = re.compile(r"\]\s+\[")
 
@@ -101,6 +103,11 @@ def sources_shown(custom: dict) -> List[dict]:
     return [source for source in custom["sources"] if source["number"] in cited]
 
 
+def article_texts(row: ArticleRow) -> List[str]:
+    """An article's text units in the order its citations are numbered (the default answer's first)."""
+    return [row.short_answer, *row.steps, row.escalation, row.answer, *row.caveats]
+
+
 class RenderedArticle:
     """An article with its [key] references numbered [1], [2], ... in order of first use."""
 
@@ -108,7 +115,7 @@ class RenderedArticle:
         """`texts`: what is cited (the article's own text units unless given); `extra_sources`: sources besides the
         article's, such as a decision aid's own."""
         self.row = row
-        texts = texts or [row.short_answer, *row.steps, row.escalation, row.answer, *row.caveats]
+        texts = texts or article_texts(row)
         used = list(dict.fromkeys(key for text in texts for key in REFERENCE.findall(text)))
         by_key = {source.key: source for source in [*row.sources, *extra_sources]}
         self._numbers = {key: number for number, key in enumerate(used, start=1)}

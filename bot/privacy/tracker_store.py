@@ -18,7 +18,6 @@ from typing import Any, Iterator, Optional, Text
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import ActiveLoop, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import create_engine, event
@@ -29,7 +28,18 @@ from bot.privacy.redact import redact
 
 logger = logging.getLogger(__name__)
 
-RECENT_EVENTS = 60  # about the last ten turns; the rules and forms need two or three
+RECENT_EVENTS = 30  # about the last five turns; the rules and forms look at two or three
+# Plain statements (the same for SQLite and PostgreSQL): building them with the ORM at every turn cost more than
+# running them. The latest conversation session is the events from its session_started on, as in Rasa.
+SESSION_START = sa.text("SELECT MAX(timestamp) FROM events WHERE sender_id = :sender AND type_name = 'session_started'")
+RECENT = sa.text(
+    "SELECT id, data FROM events WHERE sender_id = :sender AND timestamp >= :start " "ORDER BY id DESC LIMIT :limit"
+)
+LATEST_STATES = sa.text(  # before the recent events: the last SlotSet of every slot and the last ActiveLoop
+    "SELECT id, data FROM events WHERE id IN (SELECT MAX(id) FROM events WHERE sender_id = :sender "
+    "AND timestamp >= :start AND id < :first AND type_name IN ('slot', 'active_loop') "
+    "GROUP BY type_name, action_name) ORDER BY id"
+)
 _failure: Optional[str] = None  # why the last write of this process's store failed; None once one succeeds
 
 
@@ -88,29 +98,18 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         if fetch_events_from_all_sessions:  # the HTTP API's full tracker: everything
             return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
-        with self.session_scope() as session:
-            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
-            recent = rows.order_by(None).order_by(self.SQLEvent.id.desc()).limit(RECENT_EVENTS).all()[::-1]
+        with self.engine.connect() as connection:
+            start = connection.execute(SESSION_START, {"sender": sender_id}).scalar() or 0.0
+            recent = connection.execute(RECENT, {"sender": sender_id, "start": start, "limit": RECENT_EVENTS}).all()
             if not recent or not self.domain:
                 return None
-            before = self._latest_states(session, sender_id, recent[0].id)
-            events = [json.loads(row.data) for row in [*before, *recent]]
+            before = connection.execute(
+                LATEST_STATES, {"sender": sender_id, "start": start, "first": recent[-1].id}
+            ).all()
+        events = [json.loads(row.data) for row in [*before, *reversed(recent)]]
         tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         tracker.stored_event_count = len(events)  # what save() must not write again
         return tracker
-
-    def _latest_states(self, session, sender_id: Text, first_recent_id: int) -> list:
-        """Before the recent events: the last SlotSet of every slot and the last ActiveLoop, in their order."""
-        latest = (
-            session.query(sa.func.max(self.SQLEvent.id))
-            .filter(
-                self.SQLEvent.sender_id == sender_id,
-                self.SQLEvent.id < first_recent_id,
-                self.SQLEvent.type_name.in_([SlotSet.type_name, ActiveLoop.type_name]),
-            )
-            .group_by(self.SQLEvent.type_name, self.SQLEvent.action_name)
-        )
-        return session.query(self.SQLEvent).filter(self.SQLEvent.id.in_(latest)).order_by(self.SQLEvent.id).all()
 
     def _additional_events(self, session, tracker: DialogueStateTracker) -> Iterator:
         loaded = getattr(tracker, "stored_event_count", None)

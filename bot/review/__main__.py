@@ -8,6 +8,7 @@ python -m bot.review retrain [--deploy]        export, train a new model while t
                                                it in use (not when it scores worse, unless --ook-als-slechter)
 python -m bot.review add-trainer NAME [--admin] create (or reset) a trainer account for /review (an administrator
                                                also sees the audit trail)
+python -m bot.review local add|list|export|import   the municipality's local additions (see `local --help`)
 """
 
 import argparse
@@ -16,6 +17,7 @@ import re
 import sys
 import time
 
+from bot.review import local_cli
 from bot.review.accounts import Accounts
 from bot.review.inbox import REASONS, Review, as_json
 from bot.review.words import topic
@@ -165,7 +167,10 @@ def main(argv=None) -> int:
     trainer = commands.add_parser("add-trainer", help="een kennisbeheerder aanmaken")
     trainer.add_argument("name")
     trainer.add_argument("--admin", action="store_true", help="mag ook het logboek zien")
+    local_cli.add_parser(commands)
     args = parser.parse_args(argv)
+    if args.command == "local":
+        return local_cli.run(args)
 
     review = Review()
     if args.command == "inbox":

@@ -12,11 +12,11 @@ import requests
 from bot import settings
 
 
-def start(command: list, env: dict, log: Optional[Path] = None) -> subprocess.Popen:
+def start(command: list, env: dict, log: Optional[Path] = None, cwd: Path = settings.ROOT) -> subprocess.Popen:
     """A server in its own process group, so that stop() reaches the Rasa server's worker processes too. Its output
     goes to `log`, or to this terminal."""
     output = {"stdout": log.open("a"), "stderr": subprocess.STDOUT} if log else {}
-    return subprocess.Popen(command, cwd=settings.ROOT, env=env, start_new_session=True, **output)
+    return subprocess.Popen(command, cwd=cwd, env=env, start_new_session=True, **output)
 
 
 def stop(processes: Iterable[subprocess.Popen], seconds: float = 10) -> None:

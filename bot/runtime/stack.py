@@ -83,8 +83,9 @@ class Stack:
             "BALIEGIDS_REDIS_PORT": str(settings.REDIS_PORT),
             "BALIEGIDS_REDIS_PASSWORD": settings.REDIS_PASSWORD,
             "BALIEGIDS_REDIS_DB": str(settings.REDIS_DB),
-            # Worker processes of each Rasa server: one per core (rasa_sdk's action server reads another variable).
-            "SANIC_WORKERS": os.environ.get("SANIC_WORKERS", "2"),
+            # Worker processes of the Rasa server. On 2 cores one serves as many messages as two (the action server
+            # and the web server need the other core) in 500 MB less (`make bench`); a larger machine can raise it.
+            "SANIC_WORKERS": os.environ.get("SANIC_WORKERS", "1"),
             "SANIC_HOST": host,  # the action server's listening address
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -119,7 +120,9 @@ class Stack:
     def command(self, name: str, starting: Iterable[str] = ()) -> List[str]:
         if name == RASA:
             command = [
-                settings.RASA,
+                settings.PYTHON,
+                "-m",
+                "bot.runtime.rasa_server",
                 "run",
                 "--model",
                 str(self.model),

@@ -14,6 +14,7 @@ from sanic.exceptions import NotFound
 from bot import settings
 from bot.knowledge.articles import load_documents
 from bot.privacy.retention import purge
+from bot.review.local_pages import blueprint as review_local
 from bot.review.pages import blueprint as review
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ def create_app(rasa_url: str = None) -> Sanic:
     for name in ("baliegids.js", "baliegids.css"):
         app.static(f"/widget/{name}", WIDGET_DIR / name, name=name.replace(".", "_"))
     app.blueprint(review)
+    app.blueprint(review_local)
     policy = (
         f"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
         f"connect-src 'self' {rasa_url}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"

@@ -39,8 +39,8 @@ OUTCOMES = (RIGHT, WRONG, CLARIFY, DECLINED)
 # Rasa's training log: the component it is training, in the trainer's words.
 COMPONENTS = {
     "RulePolicy": "de gespreksregels leren",
-    "CountVectorsFeaturizer": "de woorden van de voorbeeldvragen tellen",
-    "LogisticRegressionClassifier": "de vraagherkenning leren",
+    "TfidfFeaturizer": "de woorden van de voorbeeldvragen wegen",
+    "LinearIntentClassifier": "de vraagherkenning leren",
     "ExactMatchClassifier": "de letterlijke voorbeeldvragen vastleggen",
 }
 STARTED = re.compile(r"Starting to train component '(\w+)'")

@@ -85,7 +85,13 @@ def stack(model, app_db, slack_env, teams_env, tmp_path_factory):
         tracker_db=workdir / "conversations.db",
         app_db=app_db,
         cors=[f"http://127.0.0.1:{ports['web']}"],
-        env={**slack_env, **teams_env, "BALIEGIDS_NLU_DIR": str(nlu_dir), "BALIEGIDS_RASA_JWT_SECRET": JWT_SECRET},
+        env={
+            **slack_env,
+            **teams_env,
+            "BALIEGIDS_NLU_DIR": str(nlu_dir),
+            "BALIEGIDS_RASA_JWT_SECRET": JWT_SECRET,
+            "SANIC_WORKERS": "2",  # two workers, so the tests also cover what they share (locks, channel tokens)
+        },
     ) as servers:
         yield servers
 

@@ -1,17 +1,20 @@
-"""Accuracy on the held-out clerk questions (tests/data/heldout.yml), over the REST channel.
+"""Accuracy on the held-out clerk questions (tests/data/heldout.yml: six styles, from tidy to indirect), over the
+REST channel.
 
-The acceptance bar is 90% right, at most 5% wrong and 85% of out-of-scope questions declined. The floors below
-leave two points of room for the small run-to-run variation of training, so that a real regression fails the
-suite but noise does not; the figures of each run are printed."""
+The goal is 95% right, at most 2% wrong and 95% of out-of-scope questions declined (BENCHMARKS.md has where the
+assistant stands). The floors below sit two to three points under the figures of 2026-12-01 (96.8% right, 0.9%
+wrong, 88.9% declined), so that a real regression fails the suite but the run-to-run variation of training does not;
+the figures of each run are printed."""
 
 import itertools
 
 from benchmarks.chat import Chat
 from benchmarks.evaluation import evaluate
 
-RIGHT_AT_LEAST = 0.88
-WRONG_AT_MOST = 0.05
+RIGHT_AT_LEAST = 0.94
+WRONG_AT_MOST = 0.03
 DECLINED_AT_LEAST = 0.85
+EVERY_STYLE_RIGHT_AT_LEAST = 0.80  # indirect questions, the hardest style, were at 86%
 
 
 def test_held_out_questions_are_answered_with_the_right_article(servers, capsys):
@@ -23,3 +26,4 @@ def test_held_out_questions_are_answered_with_the_right_article(servers, capsys)
     assert report.share("right") >= RIGHT_AT_LEAST
     assert report.share("wrong") <= WRONG_AT_MOST
     assert report.share("declined", articles=False) >= DECLINED_AT_LEAST
+    assert min(row["right"] for row in report.styles().values()) >= EVERY_STYLE_RIGHT_AT_LEAST

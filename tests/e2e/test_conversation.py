@@ -40,6 +40,19 @@ def test_follow_ups_stay_with_the_last_article(chat):
     assert (steps["type"], steps["article"]) == ("answer", "kvk_adres_afschermen")
 
 
+def test_a_long_conversation_keeps_its_topic_and_all_of_its_history(chat, servers):
+    """A turn reads only the latest events and the latest slot values; the topic set long before still counts."""
+    chat.ask("/brp_geheimhouding")
+    for number in range(15):  # far more events than a turn reads
+        chat.ask(("goedemorgen", "bedankt")[number % 2])
+    source = chat.ask("waar staat dat?")
+    assert (source["type"], source["article"]) == ("answer", "brp_geheimhouding")
+    history = requests.get(
+        f"{servers['rasa']}/conversations/{chat.sender}/tracker", params={"token": TOKEN}, timeout=10
+    ).json()
+    assert len([event for event in history["events"] if event["event"] == "user"]) == 17  # nothing was deleted
+
+
 def test_asking_for_a_specialist_hands_over_to_the_configured_contact(chat):
     chat.ask(HEADLINE_QUESTIONS["brp_briefadres_opvang"])
     reply = chat.ask("ik wil een specialist spreken")
@@ -116,13 +129,24 @@ def test_client_data_in_an_out_of_scope_question_also_gets_the_reminder_once(cha
     assert not any(message.get("text", "").startswith("Let op") for message in again)
 
 
-def test_client_data_typed_in_the_chat_is_not_stored(chat, servers):
+def test_client_data_typed_in_the_chat_is_not_stored(chat, servers, web):
+    from tests.e2e.test_review import inbox
+
     question = (
         "mevrouw met bsn 111222333, tel 06-12345678, mail j.jansen@example.nl zit in de opvang en wil een "
         "briefadres, mag ik dat weigeren?"
     )
+    case = (
+        "Mevrouw Fatma Yilmaz (geb. 12-03-1988), Kerkstraat 12, 3511 AB Utrecht, V-nummer 1234567890, IBAN "
+        "NL91ABNA0417164300, kenteken 12-ABC-3, zit met haar zoon Ilias (2019) in de opvang. Krijgt ze een voorschot?"
+    )
+    secrets = [
+        "111222333", "06-12345678", "j.jansen@example.nl", "Yilmaz", "12-03-1988", "Kerkstraat", "3511 AB",
+        "1234567890", "NL91ABNA0417164300", "12-ABC-3", "Ilias",
+    ]  # fmt: skip
     assert chat.ask(question)["article"] == "brp_briefadres_opvang"
     chat.ask("/feedback_down")
+    chat.ask(case)
     # Every file the servers wrote: the databases with their write-ahead logs, and the server logs.
     files = {
         path: path.read_bytes()
@@ -133,6 +157,11 @@ def test_client_data_typed_in_the_chat_is_not_stored(chat, servers):
     assert any(
         b"[BSN]" in content and b"[TELEFOON]" in content and b"[E-MAIL]" in content for content in files.values()
     )
+    assert any(b"[NAAM]" in content and b"[ADRES]" in content for content in files.values())
     for path, content in files.items():
-        for secret in (b"111222333", b"06-12345678", b"j.jansen@example.nl"):
-            assert secret not in content, (path.name, secret)
+        for secret in secrets:
+            assert secret.encode() not in content, (path.name, secret)
+    # What the kennisbeheerder sees of every stored question.
+    stored = "\n".join(item["text"] for item in inbox(web, "--all"))
+    assert "[GEBOORTEDATUM]" in stored and "[IBAN]" in stored and "[KENTEKEN]" in stored
+    assert not [secret for secret in secrets if secret in stored]

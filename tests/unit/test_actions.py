@@ -57,13 +57,21 @@ def test_answer_gives_the_rule_and_the_steps_with_the_rest_one_click_away():
     assert {key: section["payload"] for key, section in sections.items() if not section["open"]} == {
         "uitleg": "/ask_explanation",
         "voorbehouden": "/ask_caveats",
+        "lokaal": "/ask_local",  # the article points to a local designation this municipality has not filled in
         "bronnen": "/ask_source",
     }
+    assert sections["lokaal"]["title"] == "In onze gemeente: nog niet vastgelegd"
     assert message["text"].split("\n\n")[1] == sections["kort"]["text"]  # the rule first, then the steps
     assert sections["uitleg"]["text"] not in message["text"]
     titles = [button["title"] for button in message["buttons"]]
-    assert titles[:4] == ["Keuzehulp: welke route?", "Uitleg", "Voorbehouden", "Alle bronnen"]
-    assert titles[-2:] == ["👍", "👎"] and 1 <= len(titles[4:-2]) <= 3  # then the related articles
+    assert titles[:5] == [
+        "Keuzehulp: welke route?",
+        "Uitleg",
+        "Voorbehouden",
+        "In onze gemeente: nog niet vastgelegd",
+        "Alle bronnen",
+    ]
+    assert titles[-2:] == ["👍", "👎"] and 1 <= len(titles[5:-2]) <= 3  # then the related articles
     assert message["buttons"][-1]["payload"] == '/feedback_down{"article": "brp_briefadres_opvang"}'
     assert events == [{"event": "slot", "timestamp": None, "name": "article", "value": "brp_briefadres_opvang"}]
 

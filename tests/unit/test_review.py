@@ -10,6 +10,7 @@ import tarfile
 import time
 
 import pytest
+import yaml
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, insert
 
 from bot.review.conversation import conversation
@@ -19,7 +20,8 @@ from bot.review.insight import pair_of
 from bot.review.words import did, normalised
 from bot.runtime.stack import RASA, WEB, Stack
 from bot.training.models import Busy, Models, deployment
-from bot.training.retrain import outcome
+from bot import settings
+from bot.training.retrain import COMPONENTS, outcome
 
 TITLES = {"wi_voorschot": "Voorschot op de bijstand", "wi_bijstand_aanvraag_opvang": "Bijstand aanvragen"}
 
@@ -157,6 +159,13 @@ def test_the_filter_from_the_address_keeps_only_what_it_knows():
 def test_the_clerk_outcome_of_a_question(intent, ranking, expected, result):
     parse = {"intent": {"name": intent}, "intent_ranking": [{"name": name} for name in ranking]}
     assert outcome(parse, expected, TITLES) == result
+
+
+def test_the_progress_bar_names_every_trained_component_of_the_pipeline_in_plain_words():
+    config = yaml.safe_load((settings.ROOT / "config.yml").read_text())
+    untrained = {"SpacyNLP", "SpacyTokenizer", "FallbackClassifier"}  # Rasa logs no training step for these
+    named = {step["name"].rsplit(".", 1)[-1] for step in config["pipeline"] + config["policies"]}
+    assert named - untrained <= set(COMPONENTS), "update COMPONENTS in bot/training/retrain.py"
 
 
 def archive(model_id: str) -> bytes:

@@ -1,13 +1,14 @@
 """Training data, domain and rules fit together; Rasa's own validator finds nothing to warn about."""
 
 import os
+import re
 import subprocess
 from collections import Counter
 from pathlib import Path
 
 import yaml
 
-from benchmarks.evaluation import DEVELOPMENT, HELD_OUT, load_questions
+from benchmarks.evaluation import DEVELOPMENT, DEVELOPMENT_2, HELD_OUT, load_questions
 from bot import settings
 from bot.knowledge.articles import load_articles
 
@@ -49,9 +50,19 @@ def test_out_of_scope_has_at_least_80_real_examples():
 def test_no_question_is_trained_twice_or_leaks_from_the_held_out_or_development_sets():
     training = [line.lower() for lines in training_examples().values() for line in lines]
     assert [line for line, count in Counter(training).items() if count > 1] == []
-    for path in (HELD_OUT, DEVELOPMENT):
+    for path in (HELD_OUT, DEVELOPMENT, DEVELOPMENT_2):
         written_apart = {question.text.lower() for question in load_questions(path)}
         assert written_apart.isdisjoint(training), path.name
+
+
+def test_every_term_of_the_counter_lexicon_is_in_the_training_questions():
+    """The abbreviations and jargon clerks type (knowledge/lexicon.yml) are learned from examples, not expanded."""
+    text = " ".join(line for lines in training_examples().values() for line in lines).lower()
+    terms = yaml.safe_load((settings.ROOT / "knowledge" / "lexicon.yml").read_text(encoding="utf-8"))["terms"]
+    missing = [
+        item["term"] for item in terms if not re.search(rf"(?<!\w){re.escape(item['term'].lower())}(?!\w)", text)
+    ]
+    assert not missing, f"geen trainingsvoorbeeld met: {', '.join(missing)}"
 
 
 def test_every_response_says_what_kind_of_reply_it_is():
