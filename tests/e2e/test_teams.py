@@ -251,7 +251,8 @@ def test_an_answer_card_fits_teams_and_opens_its_sections_in_the_card(servers, b
     assert len(json.dumps(content).encode()) < 28 * 1024  # Teams' limit for a message
     hidden = {item["id"]: item for item in content["body"] if item["type"] == "Container"}
     toggles = {action["title"]: action for action in content["actions"] if action["type"] == "Action.ToggleVisibility"}
-    assert set(toggles) == {"Uitleg", "Voorbehouden", "Alle bronnen"}
+    # the briefadres article points to a local designation the municipality has not entered: a section says so
+    assert set(toggles) == {"Uitleg", "Voorbehouden", "In onze gemeente: nog niet vastgelegd", "Alle bronnen"}
     assert all(not hidden[target]["isVisible"] for action in toggles.values() for target in action["targetElements"])
     back = [action["data"]["msteams"]["text"] for action in content["actions"] if action["type"] == "Action.Submit"]
     assert "/ask_explanation" not in back and any(text.startswith("/feedback_up") for text in back)
