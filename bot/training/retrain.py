@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import contextlib
 import datetime
+import logging
 import os
 import re
 import subprocess
@@ -71,8 +72,11 @@ def outcome(parse: dict, expected: str, articles) -> str:
 
 def measure(model: Path, questions: List[Tuple[str, str]], articles, progress: Callable[[float], None]) -> List[str]:
     """The outcome of every (text, expected) question for the model at `model`, loaded in this process."""
+    import structlog
     from rasa.core.agent import Agent  # here: importing Rasa takes seconds and much memory
 
+    # Rasa's structured log prints every parsed question at debug level unless configured otherwise
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     agent = Agent.load(str(model))
     loop = asyncio.new_event_loop()
     try:

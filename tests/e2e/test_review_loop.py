@@ -50,7 +50,11 @@ def own(model, servers, tmp_path_factory):
         app_db=app_db,
         cors=[f"http://127.0.0.1:{ports[WEB]}"],
         services=[RASA, WEB],
-        env={"BALIEGIDS_ACTIONS_URL": servers["env"]["BALIEGIDS_ACTIONS_URL"], "BALIEGIDS_NLU_DIR": str(nlu_dir)},
+        env={
+            "BALIEGIDS_ACTIONS_URL": servers["env"]["BALIEGIDS_ACTIONS_URL"],
+            "BALIEGIDS_NLU_DIR": str(nlu_dir),
+            "SANIC_WORKERS": "2",  # a deployment has to reach every worker
+        },
     ) as stack:
         yield {"stack": stack, "app_db": app_db, "nlu_dir": nlu_dir}
 
@@ -124,7 +128,7 @@ def test_the_kennisbeheerder_closes_the_loop_in_the_browser(own, page):
         asker.done.set()
         asker.join()
     assert asker.asked >= 20 and asker.failed == [], asker.failed
-    results = page.locator("#uitslag")
+    results = page.get_by_role("region", name="Voor en na")
     expect(results.locator("table").first).to_contain_text("goed")
     labelled = results.locator("table", has_text="Nieuw gelabelde vragen")
     expect(labelled).to_contain_text(UNKNOWN)
@@ -159,8 +163,8 @@ def test_the_model_server_wants_the_token_and_sends_a_model_only_when_it_changed
 
 def test_the_command_line_retrains_and_deploys_with_a_progress_bar(own):
     stack = own["stack"]
-    question = "ze vraagt naar het zxcv-loket voor haar uitkering tijdens het verblijf in de opvang"
-    assert Chat(stack.rasa_url, "cli-voor").ask(question).get("article") != "wi_bijstand_aanvraag_opvang"
+    question = "mevrouw wil weten hoe het zit met het zxcv-loket"
+    assert Chat(stack.rasa_url, "cli-voor").ask(question).get("article") != "wi_voorschot"
 
     def cli(*arguments, timeout=120):
         return subprocess.run(
@@ -173,11 +177,12 @@ def test_the_command_line_retrains_and_deploys_with_a_progress_bar(own):
         )
 
     item = next(item for item in json.loads(cli("inbox", "--json", "--all").stdout) if item["text"] == question)
-    assert cli("label", str(item["id"]), "wi_bijstand_aanvraag_opvang").returncode == 0
+    assert cli("label", str(item["id"]), "wi_voorschot").returncode == 0
     done = cli("retrain", "--deploy", "--ook-als-slechter", timeout=TRAINING_SECONDS + 300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "%" in done.stderr and "[###" in done.stderr and "Nieuw model trainen" in done.stderr  # the progress bar
     assert "Testset (420 vragen)" in done.stdout and "Nieuw gelabelde vragen (1): goed 0 -> 1" in done.stdout
     assert "is in gebruik bij alle 2 werkprocessen" in done.stdout
+    assert "processor.message.parse" not in done.stdout  # Rasa's debug log stays out of the trainer's terminal
     reply = Chat(stack.rasa_url, "cli-na").ask(question)
-    assert (reply["type"], reply["article"]) == ("answer", "wi_bijstand_aanvraag_opvang")
+    assert (reply["type"], reply["article"]) == ("answer", "wi_voorschot")

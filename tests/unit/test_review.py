@@ -13,6 +13,7 @@ import pytest
 import yaml
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_engine, insert
 
+from bot import settings
 from bot.review.conversation import conversation
 from bot.review.filters import Filters
 from bot.review.inbox import Review, grouped, questions
@@ -20,7 +21,6 @@ from bot.review.insight import pair_of
 from bot.review.words import did, normalised
 from bot.runtime.stack import RASA, WEB, Stack
 from bot.training.models import Busy, Models, deployment
-from bot import settings
 from bot.training.retrain import COMPONENTS, outcome
 
 TITLES = {"wi_voorschot": "Voorschot op de bijstand", "wi_bijstand_aanvraag_opvang": "Bijstand aanvragen"}
