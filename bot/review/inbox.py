@@ -246,7 +246,7 @@ class Review:
 
     def titles(self) -> Dict[str, str]:
         """Article id -> title, from the knowledge store (ordered by title)."""
-        return {article_id: row.title for article_id, row in self.store.articles().items()}
+        return self.store.titles()
 
     def label(
         self,

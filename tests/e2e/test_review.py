@@ -93,9 +93,15 @@ def test_rasa_accepts_the_exported_training_data(web):
 
 def test_nothing_is_visible_without_login(web, chat):
     chat.ask("waar kan ik mijn fiets parkeren bij het stadhuis?")
-    for path in ("/review", "/review/insight", "/review/insight.svg"):
-        reply = requests.get(web["url"] + path, timeout=10)
-        assert reply.url.endswith("/review/login") and "fiets" not in reply.text
+    pages = ("", "/insight", "/insight.svg", "/gesprekken", "/gesprek/1", "/model", "/lokaal", "/audit")
+    for path in pages:
+        reply = requests.get(web["url"] + "/review" + path, timeout=10)
+        assert reply.url.endswith("/review/login") and "fiets" not in reply.text, path
+    assert requests.get(web["url"] + "/review/model/status.json", timeout=10).status_code == 401
+    assert requests.get(web["url"] + "/review/rasa-model", timeout=10).status_code == 401  # wants Rasa's token
+    for path in ("/label", "/model/trainen", "/model/exporteren", "/model/in-gebruik"):
+        reply = requests.post(web["url"] + "/review" + path, data={"item": "1", "label": "out_of_scope"}, timeout=10)
+        assert reply.url.endswith("/review/login"), path
     forged = requests.post(web["url"] + "/review/login", data={"name": "kim", "password": TRAINER_PASSWORD}, timeout=10)
     assert forged.status_code == 403
 
