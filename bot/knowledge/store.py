@@ -140,6 +140,11 @@ class Store:
             query = select(ArticleRow).options(selectinload(ArticleRow.sources)).order_by(ArticleRow.title)
             return {row.id: row for row in session.execute(query).scalars()}
 
+    def titles(self) -> Dict[str, str]:
+        """Article id -> title, ordered by title (without loading the articles)."""
+        with self.session() as session:
+            return dict(session.execute(select(ArticleRow.id, ArticleRow.title).order_by(ArticleRow.title)).all())
+
     def add_feedback(self, **fields) -> None:
         with self.session.begin() as session:
             session.add(FeedbackRow(**fields))

@@ -3,7 +3,7 @@ trainer's labels (kept in the app database), and the export of labelled question
 
 import datetime
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Union
 
@@ -27,6 +27,7 @@ from bot.contract import (
 )
 from bot.knowledge.articles import load_articles
 from bot.knowledge.store import Base, Store
+from bot.review.words import group_key, normalised
 
 NEW_TOPIC = "nieuw_onderwerp"
 FEEDBACK, LOW_CONFIDENCE_REASON = "feedback", "low_confidence"
@@ -59,6 +60,10 @@ class LabelRow(Base):
     labelled = Column(DateTime)
     exported = Column(DateTime)
     exported_to = Column(String)
+    tags = Column(Text)  # the trainer's own tags, comma separated
+    later = Column(Boolean)  # "later bekijken"
+    reviewed_by = Column(String)
+    reviewed_at = Column(DateTime)
 
 
 @dataclass
@@ -79,6 +84,19 @@ class Item:
     note: Optional[str] = None
     reviewed: bool = False
     exported: Optional[str] = None
+    intent: Optional[str] = None  # what the NLU made of it (nlu_fallback included)
+    declined_as: Optional[str] = None  # the best guess besides nlu_fallback, when the reply was no answer
+    candidates: List[str] = field(default_factory=list)  # the articles a clarify reply offered, best first
+    chosen: Optional[str] = None  # what the clerk picked after a clarify reply: an article or none_of_these
+    contact: str = ""  # whom a handoff referred to
+    feedback_reason: Optional[str] = None  # the key of the 👎 reason
+    tags: List[str] = field(default_factory=list)
+    later: bool = False
+    reviewed_by: Optional[str] = None
+
+    @property
+    def group(self) -> str:
+        return group_key(self.text)
 
     def public(self) -> dict:
         """The contract's JSON shape for `inbox --json`."""
@@ -123,9 +141,12 @@ def questions(tracker_db: Union[Path, str] = None) -> List[Item]:
                 if given_on is not None:
                     given_on.reason = FEEDBACK
             if is_payload(text):
-                current[row.sender_id] = None if not text.startswith("/feedback") else current.get(row.sender_id)
+                previous = current.get(row.sender_id)
+                if previous is not None and previous.kind == CLARIFY and previous.chosen is None:
+                    previous.chosen = (parse.get("intent") or {}).get("name")
+                current[row.sender_id] = None  # what follows a button belongs to no typed question
                 continue
-            predicted, confidence = _predicted(data.get("parse_data") or {})
+            predicted, confidence = _predicted(parse)
             item = Item(
                 id=row.id,
                 text=text,
@@ -137,6 +158,7 @@ def questions(tracker_db: Union[Path, str] = None) -> List[Item]:
                 ),
                 sender=row.sender_id,
                 channel=data.get("input_channel") or "",
+                intent=(parse.get("intent") or {}).get("name"),
             )
             items.append(item)
             current[row.sender_id] = item
@@ -149,6 +171,11 @@ def questions(tracker_db: Union[Path, str] = None) -> List[Item]:
             kind = custom.get("type")
             item.kind = kind or item.kind
             item.article = custom.get("article") or item.article
+            item.candidates = list(custom.get("candidates") or item.candidates)
+            if kind == HANDOFF:
+                item.contact = (custom.get("contact") or {}).get("role") or ""
+            if kind == NO_ANSWER:
+                item.declined_as = item.predicted
             if kind in (CLARIFY, NO_ANSWER, HANDOFF) and item.reason != FEEDBACK:
                 item.reason = kind
             elif kind == ANSWER and custom.get("confidence", 1) < LOW_CONFIDENCE and item.reason is None:
@@ -187,14 +214,19 @@ class Review:
         open_only: bool = False,
     ) -> List[Item]:
         labels = self.labels()
-        feedback = {(row.sender_id, row.question): feedback_label(row) for row in self.store.feedback()}
+        feedback = {(row.sender_id, row.question): row for row in self.store.feedback()}
         chosen = []
         for item in questions(self.tracker_db):
-            item.feedback = feedback.get((item.sender, item.text), "")
+            given = feedback.get((item.sender, item.text))
+            if given is not None:
+                item.feedback = feedback_label(given)
+                item.feedback_reason = given.reason if given.rating == "down" else None
             row = labels.get(item.id)
             if row is not None:
                 item.label, item.note, item.reviewed = row.label, row.note, row.reviewed
                 item.exported = row.exported and row.exported.isoformat(timespec="seconds")
+                item.tags = split_tags(row.tags)
+                item.later, item.reviewed_by = bool(row.later), row.reviewed_by
             if not everything and item.reason is None:
                 continue
             if open_only and item.reviewed:
@@ -212,23 +244,89 @@ class Review:
     def allowed_labels(self) -> List[str]:
         return sorted(article.id for article in load_articles()) + [OUT_OF_SCOPE, NEW_TOPIC]
 
-    def label(self, item_ids: Iterable[int], label: Optional[str], note: str = None, reviewed: bool = True) -> int:
-        """Records the right article (or out_of_scope / nieuw_onderwerp) for items; returns how many."""
+    def titles(self) -> Dict[str, str]:
+        """Article id -> title, from the knowledge store (ordered by title)."""
+        return self.store.titles()
+
+    def label(
+        self,
+        item_ids: Iterable[int],
+        label: Optional[str],
+        note: str = None,
+        reviewed: bool = True,
+        by: str = None,
+        tags: Iterable[str] = (),
+    ) -> int:
+        """Records the right article (or out_of_scope / nieuw_onderwerp) for items; returns how many. Nothing is
+        saved when the label or an item is unknown."""
+        item_ids = list(dict.fromkeys(item_ids))
         if label is not None and label not in self.allowed_labels():
             raise ValueError(f"onbekend label '{label}': kies een artikel-id, {OUT_OF_SCOPE} of {NEW_TOPIC}")
+        known = self._known(item_ids)
+        with self.store.session.begin() as session:
+            for item_id in item_ids:
+                row = self._row(session, item_id, known)
+                if label is not None:
+                    row.label, row.labelled, row.exported = label, datetime.datetime.utcnow(), None
+                row.note = note if note is not None else row.note
+                row.tags = join_tags(split_tags(row.tags) + list(tags))
+                self._set_reviewed(row, reviewed, by)
+                if reviewed:
+                    row.later = False
+                session.add(row)
+        return len(item_ids)
+
+    def update(
+        self,
+        item_ids: Iterable[int],
+        *,
+        reviewed: bool = None,
+        later: bool = None,
+        tags: Iterable[str] = (),
+        remove_tag: str = None,
+        by: str = None,
+    ) -> int:
+        """Marks items reviewed (or open again), for later, or adds tags; returns how many."""
+        item_ids = list(dict.fromkeys(item_ids))
+        known = self._known(item_ids)
+        with self.store.session.begin() as session:
+            for item_id in item_ids:
+                row = self._row(session, item_id, known)
+                if reviewed is not None:
+                    self._set_reviewed(row, reviewed, by)
+                if later is not None:
+                    row.later = later
+                row.tags = join_tags([tag for tag in split_tags(row.tags) + list(tags) if tag != remove_tag])
+                session.add(row)
+        return len(item_ids)
+
+    def _known(self, item_ids: List[int]) -> Dict[int, Item]:
         known = {item.id: item for item in questions(self.tracker_db)}
         missing = [item_id for item_id in item_ids if item_id not in known]
         if missing:
             raise ValueError(f"onbekend item: {', '.join(map(str, missing))}")
-        with self.store.session.begin() as session:
-            for item_id in item_ids:
-                row = session.get(LabelRow, item_id) or LabelRow(item_id=item_id, text=known[item_id].text)
-                if label is not None:
-                    row.label, row.labelled, row.exported = label, datetime.datetime.utcnow(), None
-                row.note = note if note is not None else row.note
-                row.reviewed = reviewed
-                session.add(row)
-        return len(item_ids)
+        return known
+
+    @staticmethod
+    def _row(session, item_id: int, known: Dict[int, Item]) -> LabelRow:
+        return session.get(LabelRow, item_id) or LabelRow(item_id=item_id, text=known[item_id].text, reviewed=False)
+
+    @staticmethod
+    def _set_reviewed(row: LabelRow, reviewed: bool, by: Optional[str]) -> None:
+        row.reviewed = reviewed
+        row.reviewed_by, row.reviewed_at = (by, datetime.datetime.utcnow()) if reviewed else (None, None)
+
+    def pending_export(self) -> List[LabelRow]:
+        """Labelled questions not yet written to data/nlu (the next export or training takes them)."""
+        with self.store.session() as session:
+            return list(
+                session.execute(
+                    select(LabelRow)
+                    .where(LabelRow.exported.is_(None))
+                    .where(LabelRow.label.is_not(None))
+                    .where(LabelRow.label != NEW_TOPIC)
+                ).scalars()
+            )
 
     def export(self) -> List[dict]:
         """Appends labelled, not yet exported questions to data/nlu (skipping ones already there)."""
@@ -273,3 +371,80 @@ def _append_example(path: Path, intent: str, text: str) -> None:
 
 def as_json(items: List[Item]) -> str:
     return json.dumps([item.public() for item in items], ensure_ascii=False, indent=2)
+
+
+MAX_TAG = 30
+
+
+def split_tags(value: Optional[str]) -> List[str]:
+    return [tag for tag in (value or "").split(",") if tag]
+
+
+def clean_tags(text: str) -> List[str]:
+    """A trainer's tags as typed ("later, Wet 2026"): lower case, at most 30 characters, no commas."""
+    return [" ".join(tag.lower().split())[:MAX_TAG] for tag in (text or "").split(",") if tag.strip()]
+
+
+def join_tags(tags: Iterable[str]) -> Optional[str]:
+    unique = list(dict.fromkeys(tag for tag in tags if tag))
+    return ",".join(unique) or None
+
+
+@dataclass
+class Group:
+    """Near-identical questions (the same text after normalising), newest first; labelled in one action."""
+
+    key: str
+    items: List[Item]
+
+    @property
+    def first(self) -> Item:
+        return self.items[0]
+
+    @property
+    def ids(self) -> List[int]:
+        return [item.id for item in self.items]
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+    @property
+    def reasons(self) -> List[str]:
+        return list(dict.fromkeys(item.reason for item in self.items if item.reason))
+
+    @property
+    def channels(self) -> List[str]:
+        return list(dict.fromkeys(item.channel for item in self.items))
+
+    @property
+    def tags(self) -> List[str]:
+        return list(dict.fromkeys(tag for item in self.items for tag in item.tags))
+
+    @property
+    def labels(self) -> List[str]:
+        return list(dict.fromkeys(item.label for item in self.items if item.label))
+
+    @property
+    def feedback(self) -> List[str]:
+        return list(dict.fromkeys(item.feedback for item in self.items if item.feedback))
+
+    @property
+    def reviewed(self) -> bool:
+        return all(item.reviewed for item in self.items)
+
+    @property
+    def later(self) -> bool:
+        return any(item.later for item in self.items)
+
+
+def grouped(items: List[Item]) -> List[Group]:
+    """Items grouped by their normalised text, in the order of each group's newest item."""
+    groups: Dict[str, Group] = {}
+    for item in items:
+        groups.setdefault(item.group, Group(item.group, [])).items.append(item)
+    return list(groups.values())
+
+
+def normalised_text(item: Item) -> str:
+    return normalised(item.text)

@@ -1,6 +1,7 @@
-"""The trainer review pages under /review: login, inbox (filter, label several at once, mark reviewed), export to
-data/nlu, and insight with a chart rendered here. Nothing is shown without a login; every form carries a CSRF
-token."""
+"""The trainer review pages under /review: login; the inbox of near-identical questions grouped, with search,
+filters that stay, tags, "later bekijken" and bulk actions; each conversation in plain Dutch; insight that links to
+the questions behind it; the audit trail. Nothing is shown without a login; every form carries a CSRF token; every
+change is written to the audit trail. Retraining and the model in use: model_pages.py; local policy: local_pages.py."""
 
 import asyncio
 import datetime
@@ -9,23 +10,38 @@ import secrets
 from collections import Counter
 from functools import cache
 from pathlib import Path
-from typing import Optional
+from typing import Dict, List, Optional
 from urllib.parse import urlencode
 
 import jinja2
 from sanic import Blueprint, response
-from sanic.exceptions import Forbidden
-from sqlalchemy import select
+from sanic.exceptions import Forbidden, NotFound
 
 from bot import settings
-from bot.contract import ANSWER, CLARIFY, CONTENT_REASONS, FEEDBACK_REASONS, HANDOFF, KIND_LABELS, NO_ANSWER
+from bot.contract import (
+    ANSWER,
+    CLARIFY,
+    CONTENT_REASONS,
+    FEEDBACK_REASONS,
+    HANDOFF,
+    KIND_LABELS,
+    NO_ANSWER,
+    OUT_OF_SCOPE,
+)
+from bot.review import filters as inbox_filters
 from bot.review.accounts import SESSION_HOURS, Accounts, LoginRefused
-from bot.review.inbox import REASONS, LabelRow, Review, questions
+from bot.review.conversation import conversation
+from bot.review.filters import STATUSES, Filters
+from bot.review.inbox import NEW_TOPIC, REASONS, Item, Review, clean_tags, grouped, questions
+from bot.review.insight import confused_pairs, declined, disliked, pair_of
+from bot.review.words import NEW_TOPIC_LABEL, OUT_OF_SCOPE_LABEL, channel_label, did, intent_label, topic
 
 SESSION_COOKIE = "baliegids_review"
 LOGIN_CSRF_COOKIE = "baliegids_review_login"
+STATIC_DIR = Path(__file__).parent / "static"
 templates = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True)
 blueprint = Blueprint("review", url_prefix="/review")
+blueprint.static("/static", str(STATIC_DIR), name="static")
 
 
 @cache
@@ -38,24 +54,48 @@ def review() -> Review:
     return Review()
 
 
+def label_choices(titles: Dict[str, str]) -> List[tuple]:
+    """(value, text) for the label list: the articles by title (id small), then out_of_scope and a new topic."""
+    return [(article_id, title) for article_id, title in titles.items()] + [
+        (OUT_OF_SCOPE, OUT_OF_SCOPE_LABEL),
+        (NEW_TOPIC, NEW_TOPIC_LABEL),
+    ]
+
+
 def render(name: str, status: int = 200, **context):
     if context.get("trainer"):
         context["admin"] = accounts().is_admin(context["trainer"])
+    titles = context.setdefault("titles", review().titles())
+    context.update(
+        topic=lambda article_id: topic(article_id, titles),
+        channel_label=channel_label,
+        intent_label=lambda intent: intent_label(intent, titles),
+        reasons=REASONS,
+        reason_labels=FEEDBACK_REASONS,
+        statuses=STATUSES,
+        when=lambda iso: iso.replace("T", " ")[:16] if iso else "",
+    )
     return response.html(templates.get_template(name).render(**context), status=status)
 
 
 # What a page says after an action: fixed texts picked by a code in the address, never text from the address.
 NOTICES = {
     "kies": "Kies eerst een of meer vragen.",
-    "opgeslagen": "{n} vraag/vragen opgeslagen en gemarkeerd als bekeken.",
-    "niet_opgeslagen": "Niet opgeslagen: kies een artikel, out_of_scope of nieuw_onderwerp uit de lijst.",
-    "geexporteerd": "{n} voorbeeld(en) geëxporteerd naar data/nlu. Hertrain met make train of make run.",
+    "opgeslagen": "{n} vraag/vragen gelabeld en gemarkeerd als bekeken.",
+    "afgehandeld": "{n} vraag/vragen afgehandeld zonder label (bekeken).",
+    "later": "{n} vraag/vragen bewaard onder 'Later bekijken'.",
+    "getagd": "Tag toegevoegd aan {n} vraag/vragen.",
+    "tag_weg": "Tag weggehaald bij {n} vraag/vragen.",
+    "heropend": "{n} vraag/vragen staan weer open.",
+    "gesprek_bekeken": "Gesprek gemarkeerd als bekeken ({n} vraag/vragen).",
+    "geexporteerd": "{n} voorbeeld(en) toegevoegd aan de trainingsdata. Train hieronder een nieuw model om ze te "
+    "gebruiken.",
     "niets": "Niets nieuws om te exporteren.",
+    "gestart": "De training is gestart. De assistent blijft intussen antwoorden.",
+    "in_gebruik": "Het nieuwe model wordt nu door de assistent geladen; hieronder zie je wanneer het overal in "
+    "gebruik is.",
+    "gewist": "De filters zijn gewist.",
 }
-
-
-def back(code: str, count: int = 0):
-    return response.redirect("/review?" + urlencode({"bericht": code, "aantal": count}))
 
 
 def notice(request) -> Optional[str]:
@@ -95,6 +135,10 @@ def to_login():
     return response.redirect("/review/login")
 
 
+def args(request) -> Dict[str, str]:
+    return {key: request.args.get(key) for key in request.args}
+
+
 @blueprint.get("/login")
 async def login_page(request, error: str = None, status: int = 200):
     token = secrets.token_urlsafe(32)
@@ -130,11 +174,81 @@ async def logout(request):
     return reply
 
 
-def date_or_none(value: str):
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+# -- the inbox -------------------------------------------------------------------------------------------------------
+
+FILTER_KEYS = {"q", "reason", "article", "channel", "tag", "status", "since", "until", "pair", "fb", "group", "all"}
+
+
+def current_filters(request, trainer: str, titles: Dict[str, str]):
+    """The filter in the address (then remembered for this trainer), else the one remembered; and whether it was
+    the remembered one."""
+    given = args(request)
+    if given.get("wis"):
+        inbox_filters.remember(review().store, trainer, Filters())
+        return Filters(), False
+    if FILTER_KEYS & set(given) or given.get("filter") or given.get("reviewed"):
+        chosen = Filters.parse(given, titles)
+        inbox_filters.remember(review().store, trainer, chosen)
+        return chosen, False
+    remembered = inbox_filters.remembered(review().store, trainer, titles)
+    return (remembered, True) if remembered and not remembered.is_default() else (Filters(), False)
+
+
+def selected_items(chosen: Filters, titles: Dict[str, str]) -> List[Item]:
+    everything = review().items(everything=True)
+    return [item for item in everything if chosen.matches(item, titles, pair_of(item, titles))]
+
+
+def status_counts(titles: Dict[str, str]) -> Dict[str, int]:
+    items = review().items()
+    return {
+        "open": sum(not item.reviewed and not item.later for item in items),
+        "later": sum(item.later and not item.reviewed for item in items),
+        "bekeken": sum(item.reviewed for item in items),
+    }
+
+
+def inbox_page(
+    session, chosen: Filters, *, message=None, error=None, selected=(), form=None, restored=False, status=200
+):
+    titles = review().titles()
+    items = selected_items(chosen, titles)
+    groups = grouped(items)
+    tags = sorted({tag for item in review().items(everything=True) for tag in item.tags})
+    channels = sorted({item.channel for item in review().items(everything=True)})
+    return render(
+        "inbox.html",
+        status=status,
+        title="Inbox",
+        trainer=session.name,
+        csrf=session.csrf,
+        titles=titles,
+        groups=groups,
+        filters=chosen,
+        query=chosen.query(),
+        restored=restored,
+        counts=status_counts(titles),
+        choices=label_choices(titles),
+        tags=tags,
+        channels=channels,
+        message=message,
+        error=error,
+        selected={str(value) for value in selected},
+        form=form or {},
+        did=lambda item: did(
+            item.kind,
+            titles,
+            article=item.article,
+            candidates=item.candidates,
+            chosen=item.chosen,
+            contact=item.contact,
+            intent=item.intent,
+            declined_as=item.declined_as,
+        ),
+        pending=len(review().pending_export()),
+        stale=review().store.stale_citations(),
+        content_feedback=[row for row in review().store.feedback() if row.reason in CONTENT_REASONS],
+    )
 
 
 @blueprint.get("")
@@ -142,67 +256,174 @@ async def inbox(request):
     session = require(request)
     if session is None:
         return to_login()
-    filters = {key: request.args.get(key, "") for key in ("reason", "article", "since", "until", "reviewed")}
-    items = review().items(
-        reason=filters["reason"] or None,
-        article=filters["article"] or None,
-        since=date_or_none(filters["since"]),
-        until=date_or_none(filters["until"]),
-        open_only=not filters["reviewed"],
-    )
-    with review().store.session() as db:
-        exports = list(
-            db.execute(
-                select(LabelRow).where(LabelRow.exported.is_not(None)).order_by(LabelRow.exported.desc()).limit(50)
-            ).scalars()
-        )
-    return render(
-        "inbox.html",
-        title="Inbox",
-        trainer=session.name,
-        csrf=session.csrf,
-        items=items,
-        filters=filters,
-        reasons=REASONS,
-        labels=review().allowed_labels(),
-        exports=exports,
-        message=notice(request),
-        stale=review().store.stale_citations(),
-        content_feedback=[row for row in review().store.feedback() if row.reason in CONTENT_REASONS],
-        reason_labels=FEEDBACK_REASONS,
-    )
+    titles = review().titles()
+    chosen, restored = current_filters(request, session.name, titles)
+    return inbox_page(session, chosen, message=notice(request), restored=restored)
+
+
+def item_ids(form) -> List[int]:
+    """The chosen items: each checkbox carries the ids of one group ("12,15,19") or one question."""
+    ids = []
+    for value in form.getlist("item") or []:
+        ids += [int(part) for part in value.split(",") if part.strip().isdigit()]
+    return list(dict.fromkeys(ids))
+
+
+ACTIONS = {
+    "labelen": "opgeslagen",
+    "afwijzen": "afgehandeld",
+    "later": "later",
+    "tag": "getagd",
+    "tag_weg": "tag_weg",
+    "heropenen": "heropend",
+    "gesprek_bekeken": "gesprek_bekeken",
+}
 
 
 @blueprint.post("/label")
 async def label(request):
+    """Every change to review items: label, dismiss, for later, tags, open again, a conversation reviewed. On a
+    mistake the page comes back with the choice and what was typed kept, and nothing saved."""
     session = require(request, post=True)
     if session is None:
         return to_login()
-    ids = [int(value) for value in request.form.getlist("item") or [] if value.isdigit()]
+    titles = review().titles()
+    form = {key: (request.form.get(key) or "").strip() for key in ("label", "note", "tags", "terug", "gesprek")}
+    chosen = Filters.from_query(form["terug"], titles)
+    conversation_of = int(form["gesprek"]) if form["gesprek"].isdigit() else None
+    ids = item_ids(request.form)
+    action = request.form.get("actie") or "labelen"
+
+    def again(error: str):
+        if conversation_of is not None:
+            return conversation_page(session, conversation_of, chosen, error=error, selected=ids, form=form, status=400)
+        return inbox_page(session, chosen, error=error, selected=ids, form=form, status=400)
+
+    if action not in ACTIONS:
+        return again("Onbekende actie; kies een van de knoppen.")
+    if action == "gesprek_bekeken" and conversation_of is not None:
+        everything = review().items(everything=True)
+        sender = next((item.sender for item in everything if item.id == conversation_of), None)
+        ids = [item.id for item in everything if item.sender == sender]
     if not ids:
-        return back("kies")
-    chosen = request.form.get("label") or None
+        return again("Kies eerst een of meer vragen (vink ze aan).")
+    label_ = form["label"] or None
+    tags = clean_tags(form["tags"])
     try:
-        count = review().label(ids, chosen, note=request.form.get("note") or None)
-    except ValueError:
-        return back("niet_opgeslagen")
-    accounts().audit(session.name, "labelen", f"{count} vraag/vragen: {chosen or 'bekeken'}")
-    return back("opgeslagen", count)
+        if action == "labelen":
+            if label_ is None:
+                return again("Kies eerst het juiste artikel in de lijst 'Juist artikel' (of buiten de kennisbank).")
+            if label_ == NEW_TOPIC and not form["note"]:
+                return again("Schrijf bij een nieuw onderwerp in de notitie waar het over gaat.")
+            count = review().label(ids, label_, note=form["note"] or None, by=session.name, tags=tags)
+            detail = f"{count} vraag/vragen: {titles.get(label_, label_)} ({label_})"
+        elif action == "afwijzen":
+            count = review().update(ids, reviewed=True, tags=tags, by=session.name)
+            detail = f"{count} vraag/vragen afgehandeld zonder label"
+        elif action == "later":
+            count = review().update(ids, later=True, tags=tags, by=session.name)
+            detail = f"{count} vraag/vragen later bekijken"
+        elif action in ("tag", "tag_weg"):
+            if not tags:
+                return again("Typ eerst een tag (bijvoorbeeld: wetswijziging).")
+            if action == "tag":
+                count = review().update(ids, tags=tags, by=session.name)
+            else:
+                for tag in tags:
+                    count = review().update(ids, remove_tag=tag, by=session.name)
+            detail = f"{count} vraag/vragen: tag {'toegevoegd' if action == 'tag' else 'weggehaald'}: {', '.join(tags)}"
+        elif action == "heropenen":
+            count = review().update(ids, reviewed=False, later=False, by=session.name)
+            detail = f"{count} vraag/vragen weer open"
+        else:
+            count = review().update(ids, reviewed=True, later=False, by=session.name)
+            detail = f"gesprek bekeken: {count} vraag/vragen"
+    except ValueError as error:
+        return again(f"Niet opgeslagen: {error}. Laad de pagina opnieuw; misschien is het gesprek al verwijderd.")
+    accounts().audit(session.name, {"labelen": "labelen"}.get(action, action.replace("_", " ")), detail)
+    target = f"/review/gesprek/{conversation_of}?" if conversation_of is not None else "/review?"
+    query = {"bericht": ACTIONS[action], "aantal": count}
+    if conversation_of is not None:
+        query["terug"] = chosen.query()
+        return response.redirect(target + urlencode(query))
+    return response.redirect(target + "&".join(part for part in (chosen.query(), urlencode(query)) if part))
 
 
-@blueprint.post("/export")
-async def export(request):
-    session = require(request, post=True)
+# -- conversations ---------------------------------------------------------------------------------------------------
+
+
+def conversation_page(
+    session, item_id: int, chosen: Filters, *, message=None, error=None, selected=(), form=None, status=200
+):
+    titles = review().titles()
+    everything = review().items(everything=True)
+    item = next((item for item in everything if item.id == item_id), None)
+    if item is None:
+        raise NotFound("Dit gesprek bestaat niet (meer): gesprekken worden na de bewaartermijn verwijderd.")
+    mine = [other for other in everything if other.sender == item.sender]
+    feedback = [row for row in review().store.feedback() if row.sender_id == item.sender]
+    talk = conversation(item.sender, mine, titles, review().tracker_db, feedback)
+    return render(
+        "conversation.html",
+        status=status,
+        title="Gesprek",
+        trainer=session.name,
+        csrf=session.csrf,
+        titles=titles,
+        talk=talk,
+        focus=item_id,
+        query=chosen.query(),
+        choices=label_choices(titles),
+        message=message,
+        error=error,
+        selected={str(value) for value in selected} or {str(item_id)},
+        form=form or {},
+    )
+
+
+@blueprint.get("/gesprek/<item_id:int>")
+async def conversation_view(request, item_id: int):
+    session = require(request)
     if session is None:
         return to_login()
-    written = review().export()
-    accounts().audit(session.name, "exporteren", f"{len(written)} voorbeeld(en) naar data/nlu")
-    return back("geexporteerd", len(written)) if written else back("niets")
+    chosen = Filters.from_query(request.args.get("terug", ""), review().titles())
+    return conversation_page(session, item_id, chosen, message=notice(request))
+
+
+@blueprint.get("/gesprekken")
+async def conversations(request):
+    """Every stored conversation with its state: questions to review, reviewed or not."""
+    session = require(request)
+    if session is None:
+        return to_login()
+    status = request.args.get("status", "open")
+    status = status if status in ("open", "bekeken", "alle") else "open"
+    by_sender: Dict[str, List[Item]] = {}
+    for item in review().items(everything=True):
+        by_sender.setdefault(item.sender, []).append(item)
+    rows = []
+    for items in by_sender.values():
+        items.sort(key=lambda item: item.id)
+        to_review = [item for item in items if item.reason and not item.reviewed]
+        reviewed = all(item.reviewed for item in items if item.reason) and any(item.reviewed for item in items)
+        state = "bekeken" if reviewed and not to_review else "open"
+        if status != "alle" and state != status:
+            continue
+        rows.append(
+            {"first": items[0], "last": items[-1], "count": len(items), "to_review": len(to_review), "state": state}
+        )
+    rows.sort(key=lambda row: row["last"].id, reverse=True)
+    return render(
+        "conversations.html", title="Gesprekken", trainer=session.name, csrf=session.csrf, rows=rows, shown=status
+    )
+
+
+# -- audit trail and insight -----------------------------------------------------------------------------------------
 
 
 @blueprint.get("/audit")
 async def audit_trail(request):
-    """Who did what when (logins, labels, exports, accounts): for trainers who are administrators."""
+    """Who did what when (logins, labels, exports, trainings, deployments, accounts): for administrators."""
     session = require(request)
     if session is None:
         return to_login()
@@ -228,33 +449,25 @@ async def insight(request):
     session = require(request)
     if session is None:
         return to_login()
-    items = questions()
+    titles = review().titles()
+    items = review().items(everything=True)
     kinds = Counter(item.kind for item in items)
     shares = [
         (KIND_LABELS[kind], kinds[kind] / len(items) if items else 0.0)
         for kind in (ANSWER, CLARIFY, NO_ANSWER, HANDOFF)
     ]
     rows = review().store.feedback()
-    ratings = Counter((row.article_id, row.rating) for row in rows)
-    reasons = Counter((row.article_id, row.reason) for row in rows if row.rating == "down" and row.reason)
-    feedback = sorted(
-        (
-            article,
-            ratings[(article, "up")],
-            ratings[(article, "down")],
-            {label: reasons[(article, key)] for key, label in FEEDBACK_REASONS.items()},
-        )
-        for article in {article for article, _ in ratings}
-    )
     return render(
         "insight.html",
         title="Inzicht",
-        reason_labels=list(FEEDBACK_REASONS.values()),
         trainer=session.name,
         csrf=session.csrf,
+        titles=titles,
         total=len(items),
         shares=shares,
-        feedback=feedback,
+        pairs=confused_pairs(items, titles),
+        disliked=disliked(rows),
+        declined=declined(items),
         weeks=weekly_counts(),
     )
 

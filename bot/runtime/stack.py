@@ -13,6 +13,9 @@ from bot.runtime.processes import start, stop, wait_until_up
 
 ACTIONS, RASA, WEB = "acties", "rasa", "web"
 SERVICES = (ACTIONS, RASA, WEB)
+# How often each Rasa worker asks the model server for a newer model (the review page's deployments).
+MODEL_PULL_SECONDS = 5
+MODEL_SERVER_PATH = "/review/rasa-model"
 
 
 class Stack:
@@ -70,6 +73,11 @@ class Stack:
             "BALIEGIDS_TRACKER_DB": str(tracker_db),
             "BALIEGIDS_TRACKER_DB_URL": os.environ.get("BALIEGIDS_TRACKER_DB_URL", ""),  # empty: the SQLite file
             "BALIEGIDS_APP_DB": str(app_db),
+            # For the review page's retraining: the model the servers started with, and the Rasa server it checks
+            # after a deployment (BALIEGIDS_RASA_URLS lists several, space separated).
+            "BALIEGIDS_MODEL": str(Path(self.model).resolve()),
+            "BALIEGIDS_RASA_URL": self.rasa_url,
+            "BALIEGIDS_RASA_TOKEN": self.token,
             "BALIEGIDS_LOCK_STORE": settings.LOCK_STORE,
             "BALIEGIDS_REDIS_HOST": settings.REDIS_HOST,
             "BALIEGIDS_REDIS_PORT": str(settings.REDIS_PORT),
@@ -84,7 +92,32 @@ class Stack:
             "RASA_TELEMETRY_ENABLED": "false",
         }
 
-    def command(self, name: str) -> List[str]:
+    def model_server(self, starting: Iterable[str] = ()) -> Optional[str]:
+        """Where the Rasa server fetches the model in use (deployed from the review page, else the model file):
+        BALIEGIDS_MODEL_SERVER_URL ("uit": nowhere, only --model), else this stack's own web server when it runs
+        one. A stack without its web server loads --model only."""
+        configured = self.env.get("BALIEGIDS_MODEL_SERVER_URL", "").strip()
+        if configured:
+            return None if configured == "uit" else configured
+        runs_web = WEB in self.services and (WEB in starting or WEB in self.processes)
+        return f"{self.web_url}{MODEL_SERVER_PATH}" if runs_web else None
+
+    def endpoints(self, starting: Iterable[str] = ()) -> str:
+        """endpoints.yml, with Rasa's model server added (in var_dir) when the Rasa server fetches its model."""
+        url = self.model_server(starting)
+        if url is None:
+            return "endpoints.yml"
+        self.env["BALIEGIDS_MODEL_SERVER_URL"] = url
+        path = self.var_dir / "endpoints.yml"
+        path.write_text(
+            (settings.ROOT / "endpoints.yml").read_text()
+            + "\n# Added by bot/runtime/stack.py: the model in use, from the web server (bot/training/models.py).\n"
+            + "models:\n  url: ${BALIEGIDS_MODEL_SERVER_URL}\n  token: ${BALIEGIDS_RASA_TOKEN}\n"
+            + f"  wait_time_between_pulls: {MODEL_PULL_SECONDS}\n"
+        )
+        return str(path)
+
+    def command(self, name: str, starting: Iterable[str] = ()) -> List[str]:
         if name == RASA:
             command = [
                 settings.PYTHON,
@@ -94,7 +127,7 @@ class Stack:
                 "--model",
                 str(self.model),
                 "--endpoints",
-                "endpoints.yml",
+                self.endpoints(starting),
                 "--credentials",
                 str(self.credentials),
                 "--interface",
@@ -125,7 +158,7 @@ class Stack:
 
     def start(self, *names: str) -> None:
         for name in names:
-            self.processes[name] = start(self.command(name), self.env, self.log(name))
+            self.processes[name] = start(self.command(name, names), self.env, self.log(name))
 
     def wait(self, *names: str, seconds: float = 180) -> None:
         for name in names:

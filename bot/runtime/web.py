@@ -15,6 +15,7 @@ from bot import settings
 from bot.knowledge.articles import load_documents
 from bot.privacy.retention import purge
 from bot.review.local_pages import blueprint as review_local
+from bot.review.model_pages import blueprint as review_model
 from bot.review.pages import blueprint as review
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ def create_app(rasa_url: str = None) -> Sanic:
         app.static(f"/widget/{name}", WIDGET_DIR / name, name=name.replace(".", "_"))
     app.blueprint(review)
     app.blueprint(review_local)
+    app.blueprint(review_model)
     policy = (
         f"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
         f"connect-src 'self' {rasa_url}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
