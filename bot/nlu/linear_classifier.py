@@ -30,7 +30,8 @@ from rasa.utils.tensorflow.constants import RANKING_LENGTH
 from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 
-OUT_OF_SCOPE = "out_of_scope"
+from bot.contract import OUT_OF_SCOPE
+
 ARRAYS = ("classes_", "coef_", "intercept_")  # what predictions need of a fitted LogisticRegression
 logger = logging.getLogger(__name__)
 
