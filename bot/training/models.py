@@ -297,8 +297,8 @@ def expected_workers() -> int:
     total = os.environ.get("BALIEGIDS_RASA_WORKERS", "")
     if total.isdigit() and int(total) > 0:
         return int(total)
-    workers = os.environ.get("SANIC_WORKERS", "2")
-    return max(1, int(workers) if workers.isdigit() else 2) * len(rasa_urls())
+    workers = os.environ.get("SANIC_WORKERS", settings.RASA_WORKERS)
+    return max(1, int(workers) if workers.isdigit() else 1) * len(rasa_urls())
 
 
 def rasa_urls() -> List[str]:
