@@ -238,9 +238,14 @@ def check_citation(source: Source, documents: Dict[str, Document], seeds_dir: Pa
             fail(f"regels {source.lines} liggen niet in '{source.seed}' ({count} regels)")
 
 
+def read_yaml(text: str):
+    """yaml.safe_load with libyaml's C parser: the knowledge base loads in a tenth of the time."""
+    return yaml.load(text, Loader=yaml.CSafeLoader)
+
+
 def parse_article(source_file: Path) -> Article:
     try:
-        raw = yaml.safe_load(source_file.read_text(encoding="utf-8"))
+        raw = read_yaml(source_file.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise KnowledgeError(f"{source_file}: geen geldige YAML: {error}") from error
     if not isinstance(raw, dict):
@@ -254,7 +259,7 @@ def parse_article(source_file: Path) -> Article:
 def load_documents(path: Path = None) -> Dict[str, Document]:
     path = path or settings.DOCUMENTS_FILE
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = read_yaml(path.read_text(encoding="utf-8"))
         return {document.file: document for document in (Document(**item) for item in raw["documents"])}
     except (OSError, yaml.YAMLError, KeyError, TypeError) as error:
         raise KnowledgeError(f"{path}: geen geldige documentenlijst: {error}") from error

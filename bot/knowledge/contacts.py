@@ -3,16 +3,15 @@
 from pathlib import Path
 from typing import List
 
-import yaml
-
 from bot import settings
+from bot.knowledge.articles import read_yaml
 
 FIELDS = ("role", "name", "phone", "email")
 
 
 def load_contacts(path: Path = None) -> dict:
     path = path or settings.CONTACTS_FILE
-    contacts = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    contacts = read_yaml(path.read_text(encoding="utf-8")) or {}
     if "algemeen" not in contacts:
         raise ValueError(f"{path}: de doelgroep 'algemeen' ontbreekt (terugval voor alle doelgroepen)")
     for audience, contact in contacts.items():

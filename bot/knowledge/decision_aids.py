@@ -10,7 +10,7 @@ import yaml
 from pydantic import BaseModel, Extra, ValidationError, conlist, root_validator, validator
 
 from bot import settings
-from bot.knowledge.articles import REFERENCE, Key, KnowledgeError, LegalBasis, Source, Text, field_errors
+from bot.knowledge.articles import REFERENCE, Key, KnowledgeError, LegalBasis, Source, Text, field_errors, read_yaml
 
 ANSWERS = ("ja", "nee", "onbekend")
 # slot -> the answers that satisfy it; a list of such mappings: any one of them.
@@ -157,7 +157,7 @@ def load_decision_aids(article_sources: Mapping[str, Iterable[str]], directory: 
     aids = {}
     for path in sorted(directory.glob("*.yml")):
         try:
-            aid = DecisionAid(**yaml.safe_load(path.read_text(encoding="utf-8")))
+            aid = DecisionAid(**read_yaml(path.read_text(encoding="utf-8")))
         except yaml.YAMLError as error:
             raise KnowledgeError(f"{path}: geen geldige YAML: {error}") from error
         except ValidationError as error:

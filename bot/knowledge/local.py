@@ -13,7 +13,7 @@ import yaml
 from pydantic import BaseModel, Extra, ValidationError, constr, validator
 from sqlalchemy import Column, Date, DateTime, Integer, String, Text, delete, select
 
-from bot.knowledge.articles import field_errors
+from bot.knowledge.articles import field_errors, read_yaml
 from bot.knowledge.store import Base, Store
 
 CITATION = "[lokaal]"
@@ -210,7 +210,7 @@ class LocalAdditions:
     def import_(self, who: str, path: Path) -> int:
         """Replaces all local additions by the file's, in one transaction: all of them valid, or nothing changes."""
         try:
-            items = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("local_additions")
+            items = (read_yaml(path.read_text(encoding="utf-8")) or {}).get("local_additions")
         except (OSError, yaml.YAMLError, AttributeError) as error:
             raise LocalError(f"{path}: geen geldig bestand met lokale aanvullingen ({error})") from error
         if not isinstance(items, list):
