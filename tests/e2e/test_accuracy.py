@@ -2,8 +2,8 @@
 REST channel.
 
 The goal is 95% right, at most 2% wrong and 95% of out-of-scope questions declined (BENCHMARKS.md has where the
-assistant stands). The floors below sit two to three points under the figures of 2026-12-01 (96.8% right, 0.9%
-wrong, 88.9% declined), so that a real regression fails the suite but the run-to-run variation of training does not;
+assistant stands). The floors below sit two to four points under the figures of 2026-12-02 (97.7% right, 1.4%
+wrong, 94.4% declined, every style at least 91% right), so that a real regression fails the suite but the run-to-run variation of training does not;
 the figures of each run are printed."""
 
 import itertools
@@ -11,10 +11,10 @@ import itertools
 from benchmarks.chat import Chat
 from benchmarks.evaluation import evaluate
 
-RIGHT_AT_LEAST = 0.94
+RIGHT_AT_LEAST = 0.95
 WRONG_AT_MOST = 0.03
-DECLINED_AT_LEAST = 0.85
-EVERY_STYLE_RIGHT_AT_LEAST = 0.80  # indirect questions, the hardest style, were at 86%
+DECLINED_AT_LEAST = 0.90
+EVERY_STYLE_RIGHT_AT_LEAST = 0.88  # indirect questions, the hardest style, were at 91%
 
 
 def test_held_out_questions_are_answered_with_the_right_article(servers, capsys):
