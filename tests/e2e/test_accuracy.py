@@ -3,8 +3,8 @@ REST channel.
 
 The goal is 95% right, at most 2% wrong and 95% of out-of-scope questions declined (BENCHMARKS.md has where the
 assistant stands). The floors below sit two to four points under the figures of 2026-12-02 (97.7% right, 1.4%
-wrong, 94.4% declined, every style at least 91% right), so that a real regression fails the suite but the run-to-run variation of training does not;
-the figures of each run are printed."""
+wrong, 94.4% declined, every style at least 91% right), so that a real regression fails the suite but the run-to-run
+variation of training does not; the figures of each run are printed."""
 
 import itertools
 
