@@ -7,9 +7,9 @@ with the conversation, and a failed write that is reported instead of hidden.
 - A long conversation: Rasa reads every event since the session started and replays them at every turn. Here a turn
   reads the latest events (the rules look at a few turns) and, before them, the latest value of every slot and of
   the active form, so follow-ups keep their topic. Nothing is deleted: the review pages read everything.
-- A write that fails (a read-only or locked database) is kept (`failure()`), so the REST channel answers with a
-  Dutch error and its health check fails, until a write succeeds again (Rasa itself would quietly keep the
-  conversation in memory)."""
+- A write that fails (a read-only or locked database) is kept (`failure()`), so the REST channel answers that turn
+  with a Dutch error (Rasa itself would quietly keep the conversation in memory); its health check asks the
+  database itself (`unwritable()`), so every worker of every server gives the same answer."""
 
 import itertools
 import json
@@ -41,11 +41,18 @@ LATEST_STATES = sa.text(  # before the recent events: the last SlotSet of every 
     "GROUP BY type_name, action_name) ORDER BY id"
 )
 _failure: Optional[str] = None  # why the last write of this process's store failed; None once one succeeds
+_store: Optional["RedactingSQLTrackerStore"] = None  # this process's tracker store, once Rasa has made it
 
 
 def failure() -> Optional[str]:
-    """Why conversations cannot be stored right now, or None (one tracker store per server process)."""
+    """Why the last write of this process's store failed, or None (one tracker store per server process)."""
     return _failure
+
+
+def unwritable() -> Optional[str]:
+    """Why a turn could not be stored now, or None: asked of the database, not of this worker's last write, which
+    another worker or server may have made since."""
+    return _store.check_writable() if _store is not None else _failure
 
 
 def _set_failure(reason: Optional[str]) -> None:
@@ -94,6 +101,22 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             self.engine = create_engine(self.engine.url, poolclass=SingletonThreadPool, connect_args={"timeout": 1})
             event.listen(self.engine, "connect", _sqlite_settings)
             self.sessionmaker = sessionmaker(bind=self.engine)
+        global _store
+        _store = self
+
+    def check_writable(self) -> Optional[str]:
+        """SQLite: a write transaction begun and rolled back (fails within a second when the file is locked or
+        read-only). Other databases: reachable, and whether they take writes, this worker's last write says."""
+        try:
+            with self.engine.connect() as connection:
+                if self.engine.dialect.name != "sqlite":
+                    connection.exec_driver_sql("SELECT 1")
+                    return _failure
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                connection.exec_driver_sql("ROLLBACK")
+                return None
+        except sa.exc.SQLAlchemyError as error:
+            return f"het gesprek kan niet worden bewaard: {getattr(error, 'orig', error)}"
 
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         if fetch_events_from_all_sessions:  # the HTTP API's full tracker: everything
