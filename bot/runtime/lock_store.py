@@ -37,7 +37,9 @@ class MachineLockStore(InMemoryLockStore):
     async def lock(
         self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = 1
     ) -> AsyncGenerator[TicketLock, None]:
-        async with super().lock(conversation_id, lock_lifetime, wait_time_in_seconds) as ticket_lock:
+        # Rasa polls its ticket lock every wait_time_in_seconds (1 s): a message that arrives while another of the
+        # same conversation is handled (a double click, a flood) would wait up to a second for nothing.
+        async with super().lock(conversation_id, lock_lifetime, RETRY_SECONDS) as ticket_lock:
             if self.file is None:
                 settings.LOCK_FILE.parent.mkdir(parents=True, exist_ok=True)
                 self.file = settings.LOCK_FILE.open("a")
