@@ -20,7 +20,7 @@ from bot import settings
 from bot.channels import MAX_CHARACTERS
 from bot.contract import NO_ANSWER
 from bot.privacy.tracker_store import failure as store_failure
-from bot.privacy.tracker_store import unwritable
+from bot.privacy.tracker_store import unwritable as store_unwritable
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ class BaliegidsRestInput(RestInput):
 
         @webhook.get("/")
         async def health(request: Request):
-            reason = await asyncio.get_running_loop().run_in_executor(None, unwritable)
+            reason = await asyncio.get_running_loop().run_in_executor(None, store_unwritable)
             if reason:
                 return response.json({"status": "fout", "reden": reason}, status=503)
             return response.json({"status": "ok"})

@@ -83,8 +83,6 @@ class Stack:
             "BALIEGIDS_REDIS_PORT": str(settings.REDIS_PORT),
             "BALIEGIDS_REDIS_PASSWORD": settings.REDIS_PASSWORD,
             "BALIEGIDS_REDIS_DB": str(settings.REDIS_DB),
-            # Worker processes of the Rasa server. On 2 cores one serves as many messages as two (the action server
-            # and the web server need the other core) in 500 MB less (`make bench`); a larger machine can raise it.
             "SANIC_WORKERS": settings.RASA_WORKERS,
             "SANIC_HOST": host,  # the action server's listening address
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
