@@ -33,7 +33,7 @@ async def overview(request):
     articles = additions().store.articles()
     grouped = additions().by_article()
     rows = [(row, grouped.get(row.id, []), local_places(row)) for row in articles.values()]
-    return render("local.html", title="Lokaal beleid", trainer=session.name, csrf=session.csrf, rows=rows)
+    return render("local.html", title="Lokaal beleid", session=session, rows=rows)
 
 
 @blueprint.get("/<article_id>")
@@ -53,8 +53,7 @@ async def article_page(request, article_id: str, errors: str = None, fields: dic
         "local_article.html",
         status=status,
         title=f"Lokaal beleid: {row.title}",
-        trainer=session.name,
-        csrf=session.csrf,
+        session=session,
         article=row,
         items=additions().by_article().get(article_id, []),
         places=local_places(row),

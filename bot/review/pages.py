@@ -62,9 +62,10 @@ def label_choices(titles: Dict[str, str]) -> List[tuple]:
     ]
 
 
-def render(name: str, status: int = 200, **context):
-    if context.get("trainer"):
-        context["admin"] = accounts().is_admin(context["trainer"])
+def render(name: str, status: int = 200, session=None, **context):
+    """A page; with the trainer's session, also the name, the form token and whether they are an administrator."""
+    if session is not None:
+        context.update(trainer=session.name, csrf=session.csrf, admin=accounts().is_admin(session.name))
     titles = context.setdefault("titles", review().titles())
     context.update(
         topic=lambda article_id: topic(article_id, titles),
@@ -220,8 +221,7 @@ def inbox_page(
         "inbox.html",
         status=status,
         title="Inbox",
-        trainer=session.name,
-        csrf=session.csrf,
+        session=session,
         titles=titles,
         groups=groups,
         filters=chosen,
@@ -367,8 +367,7 @@ def conversation_page(
         "conversation.html",
         status=status,
         title="Gesprek",
-        trainer=session.name,
-        csrf=session.csrf,
+        session=session,
         titles=titles,
         talk=talk,
         focus=item_id,
@@ -413,9 +412,7 @@ async def conversations(request):
             {"first": items[0], "last": items[-1], "count": len(items), "to_review": len(to_review), "state": state}
         )
     rows.sort(key=lambda row: row["last"].id, reverse=True)
-    return render(
-        "conversations.html", title="Gesprekken", trainer=session.name, csrf=session.csrf, rows=rows, shown=status
-    )
+    return render("conversations.html", title="Gesprekken", session=session, rows=rows, shown=status)
 
 
 # -- audit trail and insight -----------------------------------------------------------------------------------------
@@ -432,8 +429,7 @@ async def audit_trail(request):
     return render(
         "audit.html",
         title="Logboek",
-        trainer=session.name,
-        csrf=session.csrf,
+        session=session,
         admin=True,
         rows=accounts().audit_trail(),
     )
@@ -460,8 +456,7 @@ async def insight(request):
     return render(
         "insight.html",
         title="Inzicht",
-        trainer=session.name,
-        csrf=session.csrf,
+        session=session,
         titles=titles,
         total=len(items),
         shares=shares,
