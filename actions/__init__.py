@@ -1,1 +1,1 @@
-"""Custom actions served by the Rasa SDK action server (`rasa run actions`), split by concern."""
+"""Custom actions served by the Rasa SDK action server (`python -m rasa_sdk --actions actions`), split by concern."""

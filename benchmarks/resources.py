@@ -40,8 +40,8 @@ def memory(pid: int) -> Dict[str, float]:
 
 
 def command_name(pid: int) -> str:
-    """A short name for a server process from its command line: `rasa run actions` -> actions, `rasa run` -> rasa,
-    `-m bot.runtime.web` -> web."""
+    """A short name for a server process from its command line: `-m rasa_sdk --actions actions` -> actions,
+    `rasa run` -> rasa, `-m bot.runtime.web` -> web."""
     arguments = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
     if "actions" in arguments:
         return "acties"

@@ -4,8 +4,6 @@ import os
 import sys
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable  # the virtual environment's interpreter, and its `rasa` beside it
 RASA = str(Path(sys.executable).with_name("rasa"))
@@ -23,6 +21,8 @@ def database_url(database) -> str:
 
 def shown(url: str) -> str:
     """A database as messages name it: the SQLite file, or the URL with its password masked."""
+    from sqlalchemy.engine import make_url  # here: the launcher, which imports these settings, needs no SQLAlchemy
+
     parsed = make_url(url)
     return parsed.database if parsed.get_backend_name() == "sqlite" else parsed.render_as_string(hide_password=True)
 

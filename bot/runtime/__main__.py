@@ -1,22 +1,16 @@
-"""`make run`: loads the knowledge base, then runs the Rasa server, the action server and the web server until
-Ctrl-C (SIGINT) or SIGTERM stops them all. A server that stops on its own is started again, after a wait that grows
-with each failure in a row, while the others keep serving."""
+"""`make run`: has the start checks done (bot/runtime/start_checks.py), then runs the Rasa server, the action
+server and the web server until Ctrl-C (SIGINT) or SIGTERM stops them all. A server that stops on its own is started
+again, after a wait that grows with each failure in a row, while the others keep serving."""
 
 import os
 import secrets
 import signal
+import subprocess
 import sys
 import time
 
 from bot import settings
-from bot.knowledge.articles import KnowledgeError
-from bot.knowledge.contacts import load_contacts, unfilled
-from bot.knowledge.store import StoreError, load
-from bot.privacy.retention import purge
-from bot.runtime.preflight import check_stores
 from bot.runtime.stack import ACTIONS, RASA, WEB, Stack
-from bot.training.spacy_pipeline import describe, installed_meta
-from bot.training.train import trained_with
 
 
 def api_token() -> str:
@@ -44,27 +38,10 @@ def private_files() -> None:
 
 def main() -> int:
     private_files()
-    try:
-        check_stores()
-        count = load()
-        purge()
-    except (KnowledgeError, StoreError) as error:
-        print(f"FOUT: {error}", file=sys.stderr)
+    checks = subprocess.run([settings.PYTHON, "-m", "bot.runtime.start_checks"], cwd=settings.ROOT)
+    if checks.returncode != 0:
         return 1
     model = settings.MODEL_DIR / f"{settings.MODEL_NAME}.tar.gz"
-    print(f"Kennisbank: {count} artikelen geladen in {settings.shown(settings.APP_DB_URL)}")
-    locks = f"gedeeld door de werkprocessen van deze server ({settings.LOCK_FILE})"
-    if settings.LOCK_STORE == "redis":
-        locks = f"Redis op {settings.REDIS_HOST}:{settings.REDIS_PORT}"
-    print(f"Gesprekken: {settings.shown(settings.TRACKER_DB_URL)}; vergrendeling per gesprek: {locks}")
-    print(f"spaCy-pipeline: {describe(installed_meta())}; model getraind met: {trained_with()}")
-    missing = unfilled(load_contacts())
-    if missing:
-        print(
-            f"LET OP: {settings.CONTACTS_FILE} bevat nog voorbeeldgegevens (tussen < >) voor: {', '.join(missing)}. "
-            "Baliegids noemt daar alleen de rol; vul de echte contactpersonen in (README, 'Contactpersonen').",
-            flush=True,
-        )
     stopping = []  # set by Ctrl-C (SIGINT) or SIGTERM, also when the shell started us with SIGINT ignored
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signal_number, lambda *_: stopping.append(True))

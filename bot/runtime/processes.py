@@ -7,8 +7,6 @@ import time
 from pathlib import Path
 from typing import Iterable, Optional
 
-import requests
-
 from bot import settings
 
 
@@ -44,6 +42,7 @@ def _signal_group(process: subprocess.Popen, signal_number: int) -> None:
 
 def wait_until_up(url: str, process: subprocess.Popen, log: Optional[Path], seconds: float = 180) -> float:
     """Waits until `url` answers 200; returns the seconds it took. Fails with the log's tail when it does not."""
+    import requests  # here: the launcher, which only starts and stops, needs no HTTP client
 
     def tail() -> str:
         return log.read_text()[-3000:] if log and log.is_file() else "(uitvoer in de terminal)"

@@ -110,7 +110,7 @@ class WebWatch(threading.Thread):
             time.sleep(0.5)
 
 
-@pytest.mark.parametrize("marker, health", [("--enable-api", "rasa"), ("run actions", "actions")])
+@pytest.mark.parametrize("marker, health", [("--enable-api", "rasa"), ("rasa_sdk", "actions")])
 def test_a_server_that_dies_is_back_within_a_minute_and_nothing_else_stops(running, marker, health):
     chat = Chat(running["urls"]["rasa"], f"heal-{health}-{time.monotonic_ns()}")
     assert chat.ask(QUESTION)["article"] == "brp_briefadres_opvang"
@@ -136,7 +136,7 @@ def test_a_server_that_dies_is_back_within_a_minute_and_nothing_else_stops(runni
 
 
 def test_a_frozen_action_server_gets_a_dutch_reply_within_five_seconds(running):
-    actions = server(running["launcher"], "run actions")
+    actions = server(running["launcher"], "rasa_sdk")
     os.killpg(actions, signal.SIGSTOP)
     try:
         started = time.monotonic()

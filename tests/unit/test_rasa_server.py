@@ -36,3 +36,25 @@ def test_a_reply_in_rasas_format_passes(action):
 def test_a_reply_that_does_not_fit_is_refused(action, reply):
     with pytest.raises(ValidationError, match="does not have the format Rasa expects"):
         action._validate_action_result(reply)
+
+
+def test_every_model_the_server_loads_gets_the_one_spacy_pipeline_loaded_before_the_workers_start():
+    from rasa.nlu.utils.spacy_utils import SpacyNLP
+    from rasa.shared.utils.io import read_config_file
+
+    from bot import settings
+    from bot.runtime.rasa_server import share_the_spacy_pipeline
+
+    original = SpacyNLP.load_model
+    try:
+        pipeline = read_config_file(settings.ROOT / "config.yml")["pipeline"]
+        share_the_spacy_pipeline(pipeline)
+        model = next(component["model"] for component in pipeline if component["name"] == "SpacyNLP")
+        first, later = (
+            SpacyNLP.create({"model": model}, None, None, None),
+            SpacyNLP.create({"model": model}, None, None, None),
+        )
+        assert first.provide().model is later.provide().model
+        assert first.provide().model("briefadressen")[0].lemma_ == "briefadres"
+    finally:
+        SpacyNLP.load_model = original
