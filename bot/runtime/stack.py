@@ -13,8 +13,6 @@ from bot.runtime.processes import start, stop, wait_until_up
 
 ACTIONS, RASA, WEB = "acties", "rasa", "web"
 SERVICES = (ACTIONS, RASA, WEB)
-# How often each Rasa worker asks the model server for a newer model (the review page's deployments).
-MODEL_PULL_SECONDS = 5
 MODEL_SERVER_PATH = "/review/rasa-model"
 
 
@@ -111,7 +109,7 @@ class Stack:
             (settings.ROOT / "endpoints.yml").read_text()
             + "\n# Added by bot/runtime/stack.py: the model in use, from the web server (bot/training/models.py).\n"
             + "models:\n  url: ${BALIEGIDS_MODEL_SERVER_URL}\n  token: ${BALIEGIDS_RASA_TOKEN}\n"
-            + f"  wait_time_between_pulls: {MODEL_PULL_SECONDS}\n"
+            + f"  wait_time_between_pulls: {settings.MODEL_PULL_SECONDS}\n"
         )
         return str(path)
 

@@ -43,7 +43,6 @@ from bot.knowledge.store import Base, Store
 
 KEEP_MODELS = 6  # besides the one in use: the latest ones stay, to go back to
 STALE_SECONDS = 180  # a run that has not reported for this long has stopped (its process is gone)
-PULL_SECONDS = 5  # how often each Rasa worker asks for a new model (bot/runtime/stack.py)
 
 
 class ModelRow(Base):
@@ -297,7 +296,7 @@ def expected_workers() -> int:
     total = os.environ.get("BALIEGIDS_RASA_WORKERS", "")
     if total.isdigit() and int(total) > 0:
         return int(total)
-    workers = os.environ.get("SANIC_WORKERS", settings.RASA_WORKERS)
+    workers = settings.RASA_WORKERS
     return max(1, int(workers) if workers.isdigit() else 1) * len(rasa_urls())
 
 
@@ -347,7 +346,7 @@ def deployment(models: Models) -> Optional[Deployment]:
     text = (
         f"De assistent laadt het model: {min(downloads, expected)} van {expected} werkprocessen hebben het opgehaald."
     )
-    if waited > 60 + PULL_SECONDS * 4:
+    if waited > 60 + settings.MODEL_PULL_SECONDS * 4:
         text += (
             " Dit duurt langer dan normaal: draait de assistent, en haalt hij zijn model bij deze webserver op "
             "(BALIEGIDS_MODEL_SERVER_URL, README 'Kennisbeheer')?"

@@ -189,7 +189,7 @@ def test_one_training_at_a_time_and_a_stopped_one_is_released(app_db, tmp_path):
 
 
 def test_the_servers_get_the_deployed_model_unless_the_model_file_is_newer(tmp_path, monkeypatch):
-    monkeypatch.setenv("SANIC_WORKERS", "2")
+    monkeypatch.setattr(settings, "RASA_WORKERS", "2")
     models = Models(Review(app_db=tmp_path / "app.db").store)
     model_file = tmp_path / "baliegids.tar.gz"
     model_file.write_bytes(archive("bestand"))
