@@ -190,11 +190,9 @@ async def rasa_model(request):
     has = request.headers.get("If-None-Match", "").replace("W/", "").strip().strip('"')
     if has == active.fingerprint:
         return response.empty(status=304)
+    headers = {"ETag": f'"{active.fingerprint}"', "filename": f"{settings.MODEL_NAME}.tar.gz"}
+    if active.row is None:  # the model file: sent in chunks, not held in the web server's memory
+        return await response.file_stream(active.path, mime_type="application/gzip", headers=headers)
     data = await asyncio.get_running_loop().run_in_executor(None, active.data, models())
-    if active.row is not None:
-        models().downloaded(active.row.id)
-    return response.raw(
-        data,
-        content_type="application/gzip",
-        headers={"ETag": f'"{active.fingerprint}"', "filename": f"{settings.MODEL_NAME}.tar.gz"},
-    )
+    models().downloaded(active.row.id)
+    return response.raw(data, content_type="application/gzip", headers=headers)
