@@ -49,8 +49,9 @@ TRACKER_DB_URL = os.environ.get("BALIEGIDS_TRACKER_DB_URL") or database_url(TRAC
 MACHINE_LOCK_STORE = "bot.runtime.lock_store.MachineLockStore"
 LOCK_STORE = os.environ.get("BALIEGIDS_LOCK_STORE") or MACHINE_LOCK_STORE
 LOCK_FILE = VAR_DIR / "conversation-locks"
-# Worker processes per Rasa server (Sanic's own variable). Two on 2 cores: 94 instead of 52 messages/s at 16
-# conversations, for about 200 MB more now that they share what the server loads first (bot/runtime/rasa_server.py).
+# Worker processes per Rasa server (Sanic's own variable). Two on 2 cores: 88 instead of 56 messages/s at 16
+# conversations, for 170 MB more, now that they share what the server loads first (bot/runtime/rasa_server.py;
+# make bench, 2026-12-02).
 RASA_WORKERS = os.environ.get("SANIC_WORKERS", "2")
 MODEL_PULL_SECONDS = 5  # how often each Rasa worker asks the web server for a newer model (the review page's deploy)
 REDIS_HOST = os.environ.get("BALIEGIDS_REDIS_HOST", "localhost")
