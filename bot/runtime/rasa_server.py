@@ -8,7 +8,7 @@ against the JSON-schema meta-schema, at every custom action: 10% of the server's
 Sanic forks its worker processes from this one, and each worker loads the model. What this process loads first
 the workers share, page for page, until one of them writes to it: Rasa with TensorFlow, the pipeline's own modules and
 the Dutch spaCy pipeline (its lemma table alone is 85 MB a copy). Frozen out of the garbage collector, those objects
-stay shared: Rasa's three processes (two workers) took 1248 MB PSS after `make bench`'s load, now about 830 MB."""
+stay shared: Rasa's three processes (two workers) took 1248 MB PSS after `make bench`'s load, now 865 MB."""
 
 import functools
 import gc

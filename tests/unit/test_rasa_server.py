@@ -1,5 +1,6 @@
-"""The Rasa server's one change: the action server's replies are checked against Rasa's schema with a validator
-built once, and a reply that does not fit is still refused."""
+"""The Rasa server's two changes: the action server's replies are checked against Rasa's schema with a validator
+built once, and a reply that does not fit is still refused; every model gets the spaCy pipeline loaded before the
+workers start."""
 
 import pytest
 from jsonschema import ValidationError
@@ -45,7 +46,7 @@ def test_every_model_the_server_loads_gets_the_one_spacy_pipeline_loaded_before_
     from bot import settings
     from bot.runtime.rasa_server import share_the_spacy_pipeline
 
-    original = SpacyNLP.load_model
+    original = SpacyNLP.__dict__["load_model"]  # the staticmethod itself
     try:
         pipeline = read_config_file(settings.ROOT / "config.yml")["pipeline"]
         share_the_spacy_pipeline(pipeline)
