@@ -1,8 +1,8 @@
-"""Tuning the NLU pipeline on the development sets (tests/data/dev.yml, or dev2.yml with --questions), never on the
-held-out set.
+"""Tuning the NLU pipeline on the development sets (tests/data/dev.yml, or dev2.yml and dev3.yml with --questions),
+never on the held-out set.
 
     python -m benchmarks.tune config.yml [other.yml ...]      train each config (NLU only), then evaluate
-    python -m benchmarks.tune --model var/tune/x/x.tar.gz     evaluate a trained model
+    python -m benchmarks.tune --model var/tune/x/x.tar.gz     evaluate a trained model (config.yml's thresholds)
     python -m benchmarks.tune config.yml --sweep              also sweep the FallbackClassifier thresholds
 
 For each question the outcome is the one the assistant's actions give from the parse (actions/answers.py):
@@ -128,7 +128,7 @@ def table(questions: List[dict], outcomes: List[str]) -> Dict[str, Dict[str, flo
         oos = [r for q, r in items if q["article"] == OUT_OF_SCOPE]
         rows[style] = {
             "n": len(art),
-            **{k: art.count(k) / len(art) for k in ("right", "wrong", "clarify")},
+            **{k: art.count(k) / len(art) if art else float("nan") for k in ("right", "wrong", "clarify")},
             "n_oos": len(oos),
             "declined": oos.count("declined") / len(oos) if oos else float("nan"),
         }
@@ -144,13 +144,18 @@ def show(rows: Dict[str, Dict[str, float]]) -> str:
             f"{style:15}{r['n']:4d}{r['right']:7.1%}{r['wrong']:7.1%}{r['clarify']:7.1%}"
             f"{r['n_oos']:7d}{r['declined']:7.1%}"
         )
-    low = min((k for k in rows if k not in ("ALL", "NEW")), key=lambda k: rows[k]["right"])
+    low = min(styles(rows), key=lambda k: rows[k]["right"])
     lines.append(f"weakest style: {low} {rows[low]['right']:.1%} right")
     return "\n".join(lines)
 
 
+def styles(rows) -> List[str]:
+    """The question styles that have article questions (a style of only out-of-scope questions has no 'right')."""
+    return [style for style, row in rows.items() if style not in ("ALL", "NEW") and row["n"]]
+
+
 def weakest(rows) -> float:
-    return min(row["right"] for style, row in rows.items() if style not in ("ALL", "NEW"))
+    return min(rows[style]["right"] for style in styles(rows))
 
 
 def score(rows) -> float:
@@ -160,15 +165,14 @@ def score(rows) -> float:
     return sum(rows[part]["right"] + rows[part]["declined"] - 3 * rows[part]["wrong"] for part in ("ALL", "NEW"))
 
 
-def fallback_settings(model_config: Optional[Path]) -> Tuple[float, float]:
-    if model_config:
-        for item in yaml.safe_load(model_config.read_text())["pipeline"]:
-            if item["name"] == "FallbackClassifier":
-                return item.get("threshold", 0.3), item.get("ambiguity_threshold", 0.1)
-    return 0.45, 0.15
+def fallback_settings(model_config: Path) -> Tuple[float, float]:
+    for item in yaml.safe_load(model_config.read_text())["pipeline"]:
+        if item["name"] == "FallbackClassifier":
+            return item.get("threshold", 0.3), item.get("ambiguity_threshold", 0.1)
+    raise SystemExit(f"{model_config} heeft geen FallbackClassifier")
 
 
-def evaluate(model: Path, config: Optional[Path], args, training_s: Optional[float] = None) -> None:
+def evaluate(model: Path, config: Path, args, training_s: Optional[float] = None) -> None:
     questions = load_dev(args.questions)
     known = articles()
     parsed, median_ms = parse(model, [q["text"] for q in questions], repeat=args.repeat)
@@ -242,7 +246,8 @@ def main() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     WORK.mkdir(parents=True, exist_ok=True)
     if args.model:
-        evaluate(args.model, args.configs[0] if args.configs else None, args)
+        # the thresholds of the config the model was trained with: config.yml unless another is named
+        evaluate(args.model, args.configs[0] if args.configs else settings.ROOT / "config.yml", args)
     for config in args.configs if not args.model else []:
         model, seconds = train(config)
         evaluate(model, config, args, seconds)
