@@ -56,6 +56,7 @@ GOALS = {
     "startup": (15, "s", "max"),
     "training": (120, "s", "max"),
     "right": (0.95, "", "min"),
+    "style_right": (0.90, "", "min"),
     "wrong": (0.02, "", "max"),
     "declined": (0.95, "", "min"),
     "deid_recall": (0.98, "", "min"),
@@ -67,13 +68,18 @@ def step(number: int, text: str) -> None:
     print(f"[{number}/{STEPS}] {text} ...", flush=True)
 
 
+def weakest_style(styles: dict) -> str:
+    style, row = min(styles.items(), key=lambda item: item[1]["right"])
+    return f"- Zwakste stijl: {style}, {row['right']:.1%} goed ({verdict('style_right', row['right'])})."
+
+
 def verdict(name: str, value: float) -> str:
     goal, unit, direction = GOALS[name]
     met = value <= goal if direction == "max" else value >= goal
     shown = f"{goal:.0%}" if unit == "" else f"{goal:g} {unit}"
     if met:
         return f"doel {'≤' if direction == 'max' else '≥'} {shown}: gehaald"
-    miss = f"{abs(value - goal) / goal:.0%} {'te hoog' if direction == 'max' else 'te laag'}"
+    miss = f"{abs(value - goal) / goal:.1%} {'te hoog' if direction == 'max' else 'te laag'}"
     return f"doel {'≤' if direction == 'max' else '≥'} {shown}: **niet gehaald**, {miss}"
 
 
@@ -221,10 +227,12 @@ def report(figures: Dict) -> List[str]:
         "| stijl | artikelvragen | goed | fout | vraagt door | buiten bereik | geweigerd |",
         "|---|---|---|---|---|---|---|",
         *[
-            f"| {style} | {row['n']} | {row['right']:.0%} | {row['wrong']:.0%} | {row['clarify']:.0%} | "
-            f"{row['n_oos']} | {row['declined']:.0%} |"
+            f"| {style} | {row['n']} | {row['right']:.1%} | {row['wrong']:.1%} | {row['clarify']:.1%} | "
+            f"{row['n_oos']} | {row['declined']:.1%} |"
             for style, row in accuracy.styles().items()
         ],
+        "",
+        weakest_style(accuracy.styles()),
         "",
         "Per artikel (goed / fout / vraagt door), de artikelen onder 100% goed:\n",
         *[

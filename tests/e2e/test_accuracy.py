@@ -14,7 +14,7 @@ from benchmarks.evaluation import evaluate
 RIGHT_AT_LEAST = 0.95
 WRONG_AT_MOST = 0.03
 DECLINED_AT_LEAST = 0.90
-EVERY_STYLE_RIGHT_AT_LEAST = 0.87  # indirect, the hardest style: 51 of 58 (87.9%) with round 4 of the data; goal 90%
+EVERY_STYLE_RIGHT_AT_LEAST = 0.87  # indirect, the hardest style: 52 of 58 (89.7%) with round 5 of the data; goal 90%
 
 
 def test_held_out_questions_are_answered_with_the_right_article(servers, capsys):
