@@ -12,23 +12,20 @@ from statistics import median, quantiles
 from typing import Dict, List, Tuple
 
 import requests
-import yaml
 
-from bot import settings
+from benchmarks.evaluation import DEVELOPMENT, load_questions
 from bot.contract import ASK_CAVEATS, ASK_EXPLANATION, FEEDBACK_UP, OUT_OF_SCOPE
 
-# Questions for the load, from the development set: the held-out set stays for accuracy only.
-DEVELOPMENT = settings.ROOT / "tests" / "data" / "dev.yml"
 TURN_RANGES = ((1, 20), (101, 120), (281, 300))
 
 
 @functools.cache
 def questions() -> Tuple[List[str], List[str]]:
     """Article questions and out-of-scope questions of the development set."""
-    items = yaml.safe_load(DEVELOPMENT.read_text(encoding="utf-8"))["questions"]
+    items = load_questions(DEVELOPMENT)  # the held-out set stays for accuracy only
     return (
-        [item["text"] for item in items if item["article"] != OUT_OF_SCOPE],
-        [item["text"] for item in items if item["article"] == OUT_OF_SCOPE],
+        [item.text for item in items if item.expected != OUT_OF_SCOPE],
+        [item.text for item in items if item.expected == OUT_OF_SCOPE],
     )
 
 

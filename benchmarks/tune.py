@@ -27,15 +27,11 @@ from typing import Dict, List, Optional, Tuple
 
 import yaml
 
+from benchmarks.evaluation import DEVELOPMENT, Question, load_questions
 from bot import settings
 
-DEV = settings.ROOT / "tests" / "data" / "dev.yml"
 WORK = settings.ROOT / "var" / "tune"
 OUT_OF_SCOPE, FALLBACK = "out_of_scope", "nlu_fallback"
-
-
-def load_dev(path: Path = DEV) -> List[dict]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
 
 
 def articles() -> set:
@@ -115,17 +111,17 @@ def outcome(ranking: List[Tuple[str, float]], expected: str, known: set, thresho
     return "other"
 
 
-def table(questions: List[dict], outcomes: List[str]) -> Dict[str, Dict[str, float]]:
-    groups: Dict[str, List[Tuple[dict, str]]] = defaultdict(list)
+def table(questions: List[Question], outcomes: List[str]) -> Dict[str, Dict[str, float]]:
+    groups: Dict[str, List[Tuple[Question, str]]] = defaultdict(list)
     for question, result in zip(questions, outcomes, strict=False):
-        groups[question["style"]].append((question, result))
+        groups[question.style].append((question, result))
         groups["ALL"].append((question, result))
-        if question["style"] != "tidy":
+        if question.style != "tidy":
             groups["NEW"].append((question, result))  # the six styles written for this set
     rows = {}
     for style, items in groups.items():
-        art = [r for q, r in items if q["article"] != OUT_OF_SCOPE]
-        oos = [r for q, r in items if q["article"] == OUT_OF_SCOPE]
+        art = [r for q, r in items if q.expected != OUT_OF_SCOPE]
+        oos = [r for q, r in items if q.expected == OUT_OF_SCOPE]
         rows[style] = {
             "n": len(art),
             **{k: art.count(k) / len(art) if art else float("nan") for k in ("right", "wrong", "clarify")},
@@ -173,25 +169,26 @@ def fallback_settings(model_config: Path) -> Tuple[float, float]:
 
 
 def evaluate(model: Path, config: Path, args, training_s: Optional[float] = None) -> None:
-    questions = load_dev(args.questions)
+    questions = load_questions(args.questions)
     known = articles()
-    parsed, median_ms = parse(model, [q["text"] for q in questions], repeat=args.repeat)
+    parsed, median_ms = parse(model, [q.text for q in questions], repeat=args.repeat)
     name = model.name.split(".")[0]
     dump = WORK / f"{name}.parsed.json"
     dump.write_text(
-        json.dumps([{**q, **p} for q, p in zip(questions, parsed, strict=False)], ensure_ascii=False, indent=1)
+        json.dumps(
+            [{**q._asdict(), **p} for q, p in zip(questions, parsed, strict=False)], ensure_ascii=False, indent=1
+        )
     )
     threshold, ambiguity = fallback_settings(config)
     outcomes = [
-        outcome(p["ranking"], q["article"], known, threshold, ambiguity)
-        for q, p in zip(questions, parsed, strict=False)
+        outcome(p["ranking"], q.expected, known, threshold, ambiguity) for q, p in zip(questions, parsed, strict=False)
     ]
     # The simulation must agree with the model's own fallback decision.
     for q, p, o in zip(questions, parsed, outcomes, strict=False):
         if (p["top"] == FALLBACK) != (o == "clarify" or (o == "declined" and p["top"] != OUT_OF_SCOPE)) and p[
             "top"
         ] in known | {FALLBACK}:
-            print(f"  note: simulated {o}, model top {p['top']}: {q['text'][:60]}")
+            print(f"  note: simulated {o}, model top {p['top']}: {q.text[:60]}")
     rows = table(questions, outcomes)
     print(
         f"\n== {name}: threshold {threshold}, ambiguity {ambiguity}; median parse {median_ms:.1f} ms"
@@ -201,9 +198,9 @@ def evaluate(model: Path, config: Path, args, training_s: Optional[float] = None
     print(f"score {score(rows):.3f}")
     with (WORK / f"{name}.mistakes.txt").open("w") as out:
         for q, p, o in zip(questions, parsed, outcomes, strict=False):
-            if o not in ("right", "declined") or (o == "declined" and q["article"] != OUT_OF_SCOPE):
+            if o not in ("right", "declined") or (o == "declined" and q.expected != OUT_OF_SCOPE):
                 top = ", ".join(f"{n} {c:.2f}" for n, c in p["ranking"][:3])
-                out.write(f"{o:8} {q['article']} ({q['style']}) <- {top}\n    {q['text']}\n")
+                out.write(f"{o:8} {q.expected} ({q.style}) <- {top}\n    {q.text}\n")
     if args.sweep:
         sweep(questions, parsed, known)
 
@@ -213,9 +210,7 @@ def sweep(questions, parsed, known) -> None:
     results = []
     for t in [x / 100 for x in range(20, 81, 5)]:
         for a in [x / 100 for x in range(0, 41, 5)]:
-            outcomes = [
-                outcome(p["ranking"], q["article"], known, t, a) for q, p in zip(questions, parsed, strict=False)
-            ]
+            outcomes = [outcome(p["ranking"], q.expected, known, t, a) for q, p in zip(questions, parsed, strict=False)]
             rows = table(questions, outcomes)
             results.append((weakest(rows) >= 0.9, score(rows), t, a, rows))
     results.sort(key=lambda item: (not item[0], -item[1]))
@@ -236,7 +231,9 @@ def main() -> None:
     parser.add_argument("configs", nargs="*", type=Path)
     parser.add_argument("--model", type=Path)
     parser.add_argument("--sweep", action="store_true")
-    parser.add_argument("--questions", type=Path, default=DEV, help="another development set (never heldout.yml)")
+    parser.add_argument(
+        "--questions", type=Path, default=DEVELOPMENT, help="another development set (never heldout.yml)"
+    )
     parser.add_argument("--repeat", type=int, default=1, help="parse the set this many times for the timing")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
