@@ -29,9 +29,10 @@ import yaml
 
 from benchmarks.evaluation import DEVELOPMENT, Question, load_questions
 from bot import settings
+from bot.contract import OUT_OF_SCOPE
 
 WORK = settings.ROOT / "var" / "tune"
-OUT_OF_SCOPE, FALLBACK = "out_of_scope", "nlu_fallback"
+FALLBACK = "nlu_fallback"
 
 
 def articles() -> set:
@@ -176,7 +177,12 @@ def evaluate(model: Path, config: Path, args, training_s: Optional[float] = None
     dump = WORK / f"{name}.parsed.json"
     dump.write_text(
         json.dumps(
-            [{**q._asdict(), **p} for q, p in zip(questions, parsed, strict=False)], ensure_ascii=False, indent=1
+            [
+                {"text": q.text, "article": q.expected, "style": q.style, **p}
+                for q, p in zip(questions, parsed, strict=False)
+            ],
+            ensure_ascii=False,
+            indent=1,
         )
     )
     threshold, ambiguity = fallback_settings(config)
