@@ -1,5 +1,6 @@
 """LinearIntentClassifier: Rasa's LogisticRegressionClassifier with the settings that it fixes made configurable:
-the regularisation `C`, `class_weight` and the `solver`, and a share of confidence for "no intent fits".
+the regularisation `C`, `class_weight`, the `solver` and its `dual` formulation, and a share of confidence for
+"no intent fits".
 
 Why: on L2-normalised TF-IDF features (bot.nlu.tfidf_featurizer) the default C=1 regularises so hard that every
 confidence stays low, and `class_weight: balanced` shrinks out_of_scope (about 450 examples against about 120 per
@@ -45,6 +46,7 @@ class LinearIntentClassifier(LogisticRegressionClassifier):
             "C": 1.0,
             "class_weight": "balanced",
             "none_share": 0.0,
+            "dual": False,
         }
 
     def __init__(self, config: Dict[Text, Any], name: Text, model_storage: ModelStorage, resource: Resource) -> None:
@@ -118,5 +120,6 @@ def make_model(config: Dict[Text, Any]) -> LogisticRegression:
         solver=config["solver"],
         max_iter=config["max_iter"],
         tol=config["tol"],
+        dual=config["dual"],
         random_state=config["random_state"],
     )

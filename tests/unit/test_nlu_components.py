@@ -94,9 +94,13 @@ def test_sublinear_tf_damps_repeated_words(storage):
 
 
 def test_classifier_takes_its_configured_settings(storage):
-    config = {**LinearIntentClassifier.get_default_config(), "C": 50, "class_weight": None, "solver": "liblinear"}
+    config = {
+        **LinearIntentClassifier.get_default_config(),
+        **{"C": 50, "class_weight": None, "solver": "liblinear", "dual": True},
+    }
     classifier = LinearIntentClassifier.create(config, storage, Resource("clf"), context("clf"))
-    assert (classifier.clf.C, classifier.clf.class_weight, classifier.clf.solver) == (50, None, "liblinear")
+    clf = classifier.clf
+    assert (clf.C, clf.class_weight, clf.solver, clf.dual) == (50, None, "liblinear", True)
 
 
 def test_classifier_on_tfidf_features_ranks_the_right_intent(storage):
