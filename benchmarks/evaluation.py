@@ -3,7 +3,7 @@ question, or a refusal; overall, per style of question (short, long case, typos,
 and per article, with the pairs of articles it confuses. Used by the test suite (with floors) and by the benchmark.
 
 The held-out set (tests/data/heldout.yml) is never used to tune; choices are made on the development sets
-(tests/data/dev.yml, dev2.yml, dev3.yml). All were written by authors who never saw the training data."""
+(tests/data/dev.yml, dev2.yml, dev3.yml, dev4.yml). All were written by authors who never saw the training data."""
 
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -18,6 +18,7 @@ HELD_OUT = settings.ROOT / "tests" / "data" / "heldout.yml"
 DEVELOPMENT = settings.ROOT / "tests" / "data" / "dev.yml"
 DEVELOPMENT_2 = settings.ROOT / "tests" / "data" / "dev2.yml"
 DEVELOPMENT_3 = settings.ROOT / "tests" / "data" / "dev3.yml"
+DEVELOPMENT_4 = settings.ROOT / "tests" / "data" / "dev4.yml"
 OUTCOMES = ("right", "wrong", "clarify", "declined", "other")
 
 

@@ -1,4 +1,4 @@
-"""Tuning the NLU pipeline on the development sets (tests/data/dev.yml, or dev2.yml and dev3.yml with --questions),
+"""Tuning the NLU pipeline on the development sets (tests/data/dev.yml, or dev2.yml to dev4.yml with --questions),
 never on the held-out set.
 
     python -m benchmarks.tune config.yml [other.yml ...]      train each config (NLU only), then evaluate
