@@ -21,11 +21,13 @@ import logging
 from typing import Any, Dict, List, Text
 
 import numpy as np
+import scipy.sparse
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.utils.tensorflow.constants import RANKING_LENGTH
 from scipy.special import expit
@@ -77,6 +79,12 @@ class LinearIntentClassifier(LogisticRegressionClassifier):
             return component
         component.clf.n_features_in_ = component.clf.coef_.shape[1]
         return component
+
+    def _create_X(self, messages: List[Message]) -> scipy.sparse.csr_matrix:
+        """The messages' sentence vectors as one matrix. Rasa's version builds a matrix per message and stacks
+        those, 7 of the 110 s of a training; the pipeline's only features are TfidfFeaturizer's sparse sentence
+        vectors, stacked here at once."""
+        return scipy.sparse.vstack([message.get_sparse_features(TEXT)[1].features for message in messages], "csr")
 
     def confidences(self, messages: List[Message]) -> np.ndarray:
         """One row per message, one column per class (self.clf.classes_), each row summing to one."""
