@@ -15,10 +15,10 @@ from bot import settings
 from bot.contract import ANSWER, CLARIFY, HANDOFF, NO_ANSWER, OUT_OF_SCOPE
 
 HELD_OUT = settings.ROOT / "tests" / "data" / "heldout.yml"
-DEVELOPMENT = settings.ROOT / "tests" / "data" / "dev.yml"
-DEVELOPMENT_2 = settings.ROOT / "tests" / "data" / "dev2.yml"
-DEVELOPMENT_3 = settings.ROOT / "tests" / "data" / "dev3.yml"
-DEVELOPMENT_4 = settings.ROOT / "tests" / "data" / "dev4.yml"
+DEVELOPMENT_SETS = tuple(
+    settings.ROOT / "tests" / "data" / name for name in ("dev.yml", "dev2.yml", "dev3.yml", "dev4.yml")
+)
+DEVELOPMENT = DEVELOPMENT_SETS[0]  # the first and largest: the default of benchmarks.tune and the load mix
 OUTCOMES = ("right", "wrong", "clarify", "declined", "other")
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from benchmarks.evaluation import DEVELOPMENT, DEVELOPMENT_2, DEVELOPMENT_3, DEVELOPMENT_4, HELD_OUT, load_questions
+from benchmarks.evaluation import DEVELOPMENT_SETS, HELD_OUT, load_questions
 from bot import settings
 from bot.knowledge.articles import load_articles
 
@@ -50,7 +50,7 @@ def test_out_of_scope_has_at_least_80_real_examples():
 def test_no_question_is_trained_twice_or_leaks_from_the_held_out_or_development_sets():
     training = [line.lower() for lines in training_examples().values() for line in lines]
     assert [line for line, count in Counter(training).items() if count > 1] == []
-    for path in (HELD_OUT, DEVELOPMENT, DEVELOPMENT_2, DEVELOPMENT_3, DEVELOPMENT_4):
+    for path in (HELD_OUT, *DEVELOPMENT_SETS):
         written_apart = {question.text.lower() for question in load_questions(path)}
         assert written_apart.isdisjoint(training), path.name
 
